@@ -1,0 +1,80 @@
+"""The course server: a self-paced course on gender-gap GLAM partnerships, with badges.
+
+``create_app`` only reads and checks configuration and wires the parts together: it writes
+no file and opens no connection. Preparing an installation is ``flask --app course init``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+
+from . import config as settings
+from .accounts.auth import init_auth
+from .accounts.cli import users
+from .accounts.views import bp as accounts_bp
+from .cli import init_command
+from .config import ConfigError
+from .db import init_db
+from .errors import init_errors
+from .extensions import csrf
+from .i18n import init_i18n
+from .main.views import bp as main_bp
+from .ratelimit import init_ratelimit
+from .security import init_security
+
+__all__ = ["ConfigError", "create_app"]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, then ``instance/config.py``, then ``COURSE_*``."""
+    instance_path = os.environ.get("COURSE_INSTANCE_PATH") or str(
+        settings.PROJECT_ROOT / "instance"
+    )
+    app = Flask(
+        __name__, instance_path=str(Path(instance_path).resolve()), instance_relative_config=True
+    )
+    app.config.update(settings.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment(os.environ))
+    if test_config:
+        app.config.update(test_config)
+    if app.config.get("TESTING") and not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
+
+    problems = settings.validate(app.config)
+    if problems and not _preparing_installation(problems):
+        raise ConfigError("The course server cannot start:\n- " + "\n- ".join(problems))
+    app.config.update(settings.derived(app.config, app.instance_path))
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # lighter pages
+    init_security(app)
+    init_ratelimit(app)  # before the database hooks: its counters commit on their own
+    init_db(app)
+    init_auth(app)
+    init_i18n(app)
+    csrf.init_app(app)
+    init_errors(app)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.cli.add_command(init_command)
+    app.cli.add_command(users)
+    return app
+
+
+def _preparing_installation(problems: list[str]) -> bool:
+    """Let ``flask --app course init`` (and other commands) run before a key exists.
+
+    Only a missing SECRET_KEY is tolerated, only from the command line, and never for
+    ``flask run``: a server must not start without it.
+    """
+    only_missing_key = problems == [p for p in problems if p.startswith("SECRET_KEY is not set")]
+    from_cli = click.get_current_context(silent=True) is not None
+    return only_missing_key and from_cli and "run" not in sys.argv[1:]

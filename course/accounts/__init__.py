@@ -1,0 +1,1 @@
+"""Accounts: sign-up with email confirmation, sessions, passwords, language, privacy."""

@@ -1,0 +1,93 @@
+"""Who is signed in: the session cookie names a server-side session row.
+
+The cookie alone proves nothing once its row is gone, so signing out, changing the password
+or deleting the account ends a session for good, even if someone kept a copy of the cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, g, redirect, request, session, url_for
+
+from . import services
+from .models import Role, User
+
+_SESSION_KEY = "sid"
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request, if any.
+
+    Loaded on first use rather than before every request, so that a request's first query
+    (which opens its transaction) comes after its rate-limit check.
+    """
+    if "user" not in g:
+        token = session.get(_SESSION_KEY)
+        g.user = services.user_for_session(token) if isinstance(token, str) else None
+        if token is not None and g.user is None:
+            session.pop(_SESSION_KEY, None)  # ended elsewhere: forget it
+    return g.user
+
+
+def has_session() -> bool:
+    """Whether this browser claims to be signed in (no database query)."""
+    return _SESSION_KEY in session
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session for ``user``: nothing from before sign-in is carried over."""
+    session.clear()
+    session[_SESSION_KEY] = services.start_session(user)
+    session.permanent = True
+    g.user = user
+
+
+def sign_out() -> None:
+    """End this browser's session, on the server and in the cookie."""
+    token = session.get(_SESSION_KEY)
+    if isinstance(token, str):
+        services.end_session(token)
+    session.clear()
+    g.user = None
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Send anonymous visitors to the sign-in page, and back here afterwards."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            target = request.full_path if request.method == "GET" else None
+            return redirect(url_for("accounts.login", next=target and target.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Allow only signed-in users with one of ``roles``; others get 403."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return login_required(view)(*args, **kwargs)
+            if user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def init_auth(app: Flask) -> None:
+    """Give templates the signed-in user."""
+
+    @app.context_processor
+    def inject_user() -> dict[str, Any]:
+        return {"current_user": current_user()}

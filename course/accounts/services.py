@@ -1,0 +1,310 @@
+"""Account services: the only code that creates, signs in, changes or deletes users.
+
+Each answers the same way whether or not an address is registered, so that nobody can find
+out who has an account (sign-up, sign-in and password reset all look alike from outside).
+Services flush; the request (or the CLI command) commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, render_template, url_for
+from flask_babel import LazyString, force_locale, gettext, lazy_gettext
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import mail
+from ..extensions import db
+from .models import Role, User, UserSession
+
+_hasher = PasswordHasher()
+# Verified against when an address is unknown, so that a miss costs as much time as a hit.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(Exception):
+    """A request about an account that cannot be carried out, with a message for the user."""
+
+
+class InvalidCredentials(AccountError):
+    """Unknown address or wrong password: deliberately the same error."""
+
+
+class EmailNotConfirmed(AccountError):
+    """The password is right but the address is not confirmed yet (a new link was sent)."""
+
+
+class InvalidToken(AccountError):
+    """A confirmation or reset link that is forged, expired, or already used."""
+
+
+def normalize_email(raw: str) -> str:
+    """Return the canonical, lower-cased form of ``raw`` or raise :class:`ValueError`."""
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from None
+    return result.normalized.lower()
+
+
+def hash_password(password: str) -> str:
+    """Hash ``password`` with argon2id."""
+    return _hasher.hash(password)
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(user)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(email: str) -> User | None:
+    """The user with this (already normalized) address, if any."""
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+# --- links sent by email -------------------------------------------------------------------
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=f"course.accounts.{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    # Changes whenever the password does, so a reset link works once and dies with a new password.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_token(user: User, purpose: str) -> str:
+    """A signed link token for ``user``: ``confirm`` or ``reset``."""
+    return _serializer(purpose).dumps({"u": user.id, "p": _fingerprint(user)})
+
+
+def user_from_token(token: str, purpose: str) -> User:
+    """The user a valid, unexpired, unused token is for, or :class:`InvalidToken`."""
+    config = current_app.config
+    max_age = (
+        timedelta(hours=config["PASSWORD_RESET_HOURS"])
+        if purpose == "reset"
+        else timedelta(days=config["EMAIL_CONFIRM_DAYS"])
+    )
+    try:
+        data = _serializer(purpose).loads(token[:512], max_age=int(max_age.total_seconds()))
+        user = db.session.get(User, int(data["u"]))
+        fingerprint = str(data["p"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        user, fingerprint = None, ""
+    if user is None or not secrets.compare_digest(fingerprint, _fingerprint(user)):
+        raise InvalidToken(gettext("This link is invalid, has expired, or was already used."))
+    return user
+
+
+def _send(user: User, subject: LazyString, template: str, **context: object) -> None:
+    with force_locale(user.locale or current_app.config["DEFAULT_LANGUAGE"]):
+        mail.queue(
+            mail.Message(
+                to=user.email,
+                subject=str(subject),
+                body=render_template(template, user=user, **context),
+            )
+        )
+
+
+def _send_confirmation(user: User) -> None:
+    link = url_for("accounts.confirm", token=make_token(user, "confirm"), _external=True)
+    _send(user, lazy_gettext("Confirm your email address"), "accounts/email/confirm.txt", link=link)
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+def register(display_name: str, email: str, password: str, locale: str | None) -> None:
+    """Create an unconfirmed account and email a confirmation link.
+
+    When the address already has an account, nothing changes and its owner is emailed
+    instead; the caller cannot tell the two cases apart.
+    """
+    existing = find_user(email)
+    if existing is None:
+        user = User(
+            display_name=display_name,
+            email=email,
+            password_hash=hash_password(password),
+            role=Role.LEARNER,
+            locale=locale,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:  # the same address signed up at the same moment
+            existing = find_user(email)
+        else:
+            _send_confirmation(user)
+            return
+    if existing is not None:
+        _send(
+            existing,
+            lazy_gettext("Someone tried to sign up with your email address"),
+            "accounts/email/already_registered.txt",
+            login=url_for("accounts.login", _external=True),
+            reset=url_for("accounts.reset_request", _external=True),
+        )
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address of the token's user as confirmed."""
+    user = user_from_token(token, "confirm")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = datetime.now(UTC)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user with this address and password, else :class:`InvalidCredentials`."""
+    user = find_user(email)
+    if not _password_matches(user, password):
+        raise InvalidCredentials(gettext("The email address or password is incorrect."))
+    assert user is not None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    if user.email_confirmed_at is None:
+        _send_confirmation(user)
+        raise EmailNotConfirmed(
+            gettext("Please confirm your email address first: we have sent you a new link.")
+        )
+    return user
+
+
+def start_session(user: User) -> str:
+    """Record a new signed-in browser for ``user`` and return the token for its cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(user=user, token_hash=_token_hash(token), created_at=datetime.now(UTC))
+    )
+    db.session.flush()
+    return token
+
+
+def end_session(token: str) -> None:
+    """Sign out the browser holding ``token``."""
+    db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def user_for_session(token: str) -> User | None:
+    """The user signed in with ``token``, unless the session ended or expired."""
+    oldest = datetime.now(UTC) - timedelta(days=current_app.config["SESSION_DAYS"])
+    session = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == _token_hash(token[:128]))
+    )
+    if session is None or _aware(session.created_at) < oldest:
+        return None
+    return session.user
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if ``email`` has an account; otherwise do nothing, silently."""
+    user = find_user(email)
+    if user is not None:
+        link = url_for("accounts.reset_password", token=make_token(user, "reset"), _external=True)
+        hours = current_app.config["PASSWORD_RESET_HOURS"]
+        _send(
+            user,
+            lazy_gettext("Reset your password"),
+            "accounts/email/reset.txt",
+            link=link,
+            hours=hours,
+        )
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from an emailed link; this also proves the address is theirs."""
+    user = user_from_token(token, "reset")
+    _set_password(user, new_password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = datetime.now(UTC)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new_password: str) -> None:
+    """Replace the password after checking the current one; signs out every session."""
+    if not _password_matches(user, current):
+        raise InvalidCredentials(gettext("Your current password is incorrect."))
+    _set_password(user, new_password)
+    db.session.flush()
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def update_profile(user: User, display_name: str) -> None:
+    """Change the name the course shows for ``user``."""
+    user.display_name = display_name
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    """Remember the interface language ``user`` chose."""
+    user.locale = locale
+    db.session.flush()
+
+
+def export_data(user: User) -> dict[str, object]:
+    """Everything the course stores about ``user``, as JSON-ready data."""
+    return {
+        "account": {
+            "display_name": user.display_name,
+            "email": user.email,
+            "role": user.role.value,
+            "language": user.locale,
+            "created_at": _iso(user.created_at),
+            "email_confirmed_at": _iso(user.email_confirmed_at),
+        },
+        "sessions": [{"signed_in_at": _iso(s.created_at)} for s in user.sessions],
+    }
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase ``user`` and everything attached to them, after checking their password."""
+    if not _password_matches(user, password):
+        raise InvalidCredentials(gettext("Your password is incorrect."))
+    db.session.delete(user)
+    db.session.flush()
+
+
+def create_user(email: str, display_name: str, password: str, role: Role) -> User:
+    """Create a confirmed account directly (the ``users create`` command)."""
+    user = User(
+        email=normalize_email(email),
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        email_confirmed_at=datetime.now(UTC),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes; everything this app stores is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return _aware(moment).isoformat() if moment else None

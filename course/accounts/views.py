@@ -1,0 +1,219 @@
+"""Account pages. Each view parses a form, calls one service, and renders or redirects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..i18n import supported
+from ..ratelimit import limiter
+from ..security import safe_next
+from . import forms, services
+from .auth import current_user, login_required, sign_in, sign_out
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+Page = str | Response | tuple[str, int]
+
+
+def keeps_input(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a form view that re-renders itself, input intact, when its CSRF token fails."""
+    view.keeps_input_on_csrf_error = True  # type: ignore[attr-defined]
+    return view
+
+
+def _form_page(template: str, form: Any, **context: Any) -> Page:
+    # A submitted form that failed validation answers 400, so the request rolls back.
+    page = render_template(template, form=form, csrf_failed=g.get("csrf_failed"), **context)
+    return (page, 400) if request.method == "POST" else page
+
+
+def _account_key() -> str:
+    """Rate-limit key for one account: the address as typed, lower-cased."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _limit(setting: str) -> Callable[[], str]:
+    return lambda: current_app.config[setting]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_limit("SIGNUP_LIMIT_PER_ADDRESS"), methods=["POST"])
+@keeps_input
+def register() -> Page:
+    """Sign up. The answer is the same whether or not the address already has an account."""
+    if current_user():
+        return redirect(url_for("accounts.settings"))
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        services.register(
+            form.display_name.data,
+            form.email.data,
+            form.password.data,
+            supported(str(get_locale())),
+        )
+        return redirect(url_for("accounts.check_inbox", reason="register"), code=303)
+    return _form_page("accounts/register.html", form)
+
+
+@bp.get("/check-your-inbox")
+def check_inbox() -> str:
+    """Where sign-up and password reset land: the same page whatever happened."""
+    return render_template("accounts/check_inbox.html", reason=request.args.get("reason"))
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str) -> Page:
+    """Confirm an address from the emailed link (the button posts; opening the link does not)."""
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = services.confirm_email(token)
+        except services.InvalidToken as error:
+            return render_template("accounts/link_invalid.html", message=str(error)), 400
+        sign_in(user)
+        flash(_("Your email address is confirmed. Welcome!"), "success")
+        return redirect(url_for("main.home"), code=303)
+    return _form_page("accounts/confirm.html", form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key)
+@keeps_input
+def login() -> Page:
+    """Sign in with email and password."""
+    form = forms.LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.EmailNotConfirmed as problem:
+            # The new confirmation link must be sent, so this answer commits.
+            return render_template("accounts/login.html", form=form, error=str(problem))
+        except services.InvalidCredentials as problem:
+            error = str(problem)
+        else:
+            sign_in(user)
+            return redirect(safe_next(form.next.data) or url_for("main.home"), code=303)
+    return _form_page("accounts/login.html", form, error=error)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out this browser."""
+    if forms.EmptyForm().validate_on_submit():
+        sign_out()
+        flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"), code=303)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_limit("RESET_LIMIT_PER_ADDRESS"), methods=["POST"])
+@keeps_input
+def reset_request() -> Page:
+    """Ask for a password-reset link by email."""
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return redirect(url_for("accounts.check_inbox", reason="reset"), code=303)
+    return _form_page("accounts/reset_request.html", form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@keeps_input
+def reset_password(token: str) -> Page:
+    """Choose a new password from the emailed link, then sign in."""
+    try:
+        services.user_from_token(token, "reset")
+    except services.InvalidToken as error:
+        return render_template("accounts/link_invalid.html", message=str(error)), 400
+    form = forms.NewPasswordForm()
+    if form.validate_on_submit():
+        user = services.reset_password(token, form.password.data)
+        sign_in(user)
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("main.home"), code=303)
+    return _form_page("accounts/reset_password.html", form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def settings() -> Page:
+    """The account page: name, language, and links to the other account actions."""
+    user = current_user()
+    form = forms.ProfileForm(obj=user)
+    if form.validate_on_submit():
+        services.update_profile(user, form.display_name.data)
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.settings"), code=303)
+    return _form_page("accounts/settings.html", form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def change_password() -> Page:
+    """Change the password; every other signed-in browser is signed out."""
+    form = forms.ChangePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        user = current_user()
+        try:
+            services.change_password(user, form.current_password.data, form.password.data)
+        except services.InvalidCredentials as problem:
+            error = str(problem)
+        else:
+            sign_in(user)
+            flash(_("Your password has been changed. Other devices are signed out."), "success")
+            return redirect(url_for("accounts.settings"), code=303)
+    return _form_page("accounts/change_password.html", form, error=error)
+
+
+@bp.get("/account/export")
+@login_required
+def export() -> Response:
+    """Download everything the course keeps about me, as JSON."""
+    data = json.dumps(services.export_data(current_user()), ensure_ascii=False, indent=2)
+    return Response(
+        data,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-course-data.json"'},
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@keeps_input
+def delete() -> Page:
+    """Delete my account, after my password and an explicit confirmation."""
+    form = forms.DeleteAccountForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user(), form.password.data)
+        except services.InvalidCredentials as problem:
+            error = str(problem)
+        else:
+            sign_out()
+            flash(_("Your account has been deleted."), "success")
+            return redirect(url_for("main.home"), code=303)
+    return _form_page("accounts/delete.html", form, error=error)
