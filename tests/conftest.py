@@ -1,0 +1,196 @@
+"""Shared fixtures: a fresh app and database per test, a real SMTP sink, form helpers.
+
+Tests run on SQLite by default. When ``COURSE_TEST_DATABASE_URL`` names a PostgreSQL
+database (``make test`` starts a throwaway server for it), every test that uses the ``app``
+fixture runs there instead: those tests carry the ``db`` marker.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+
+from course import create_app
+from course.accounts import services
+from course.accounts.models import Role, User
+from course.cli import compile_translations
+from course.config import PROJECT_ROOT
+from course.extensions import db
+from course.ratelimit import DatabaseStorage, limiter
+
+PG_URL = os.environ.get("COURSE_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    compile_translations(PROJECT_ROOT / "translations")
+
+
+# --- mail ----------------------------------------------------------------------------------
+
+@dataclass
+class Mailbox:
+    """Messages received by the SMTP sink during one test."""
+
+    messages: list[Message] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    def last_link(self, address: str) -> str:
+        """The last URL in the last message sent to ``address``."""
+        body = self.to(address)[-1].get_payload(decode=True).decode()
+        return re.findall(r"https?://\S+", body)[-1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Controller, Mailbox]]:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Mailbox:
+    _, box = smtp_server
+    with box.lock:
+        box.messages.clear()
+    return box
+
+
+# --- application ---------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_app(tmp_path: Path, smtp_port: int, **overrides: Any) -> Flask:
+    """An app on a fresh database (a new SQLite file, or a wiped PostgreSQL database)."""
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+        "DATABASE_URL": PG_URL or f"sqlite:///{instance / 'course.sqlite3'}",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+    }
+    config.update(overrides)
+    os.environ["COURSE_INSTANCE_PATH"] = str(instance)
+    try:
+        app = create_app(config)
+    finally:
+        del os.environ["COURSE_INSTANCE_PATH"]
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def dispose(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    storage = limiter.storage if limiter.initialized else None
+    if isinstance(storage, DatabaseStorage):
+        storage.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, smtp_server: tuple[Controller, Mailbox], mailbox: Mailbox) -> Iterator[Flask]:
+    app = make_app(tmp_path, smtp_server[0].port)
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token of the form on ``path``, as a browser would read it."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page) or re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def submit(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    """Post ``data`` to the form at ``path`` with a valid CSRF token."""
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **data}, **kwargs)
+
+
+@pytest.fixture
+def create_user(app: Flask) -> Any:
+    """Make a confirmed (or unconfirmed) account directly in the database."""
+
+    def create(
+        email: str = "ada@example.org",
+        password: str = PASSWORD,
+        role: Role = Role.LEARNER,
+        name: str = "Ada",
+        confirmed: bool = True,
+    ) -> int:
+        with app.app_context():
+            user = services.create_user(email, name, password, role)
+            if not confirmed:
+                user.email_confirmed_at = None
+            db.session.commit()
+            return user.id
+
+    return create
+
+
+def login(client: FlaskClient, email: str = "ada@example.org", password: str = PASSWORD) -> Any:
+    return submit(client, "/login", {"email": email, "password": password})
+
+
+def user_count(app: Flask) -> int:
+    with app.app_context():
+        return db.session.query(User).count()
