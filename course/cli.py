@@ -25,7 +25,7 @@ SECRET_KEY = {key!r}
 
 def write_instance_config(instance: Path) -> bool:
     """Write ``config.py`` with a fresh random key unless it exists; True if written."""
-    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner-only when it is new
     path = instance / "config.py"
     if path.exists():
         return False

@@ -194,3 +194,95 @@ def login(client: FlaskClient, email: str = "ada@example.org", password: str = P
 def user_count(app: Flask) -> int:
     with app.app_context():
         return db.session.query(User).count()
+
+
+# --- browser -------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@dataclass
+class LiveServer:
+    """The app served over real HTTP on a loopback port, in a thread of this process."""
+
+    app: Flask
+    url: str
+
+
+@pytest.fixture
+def live_server(
+    tmp_path: Path, smtp_server: tuple[Controller, Mailbox], mailbox: Mailbox
+) -> Iterator[LiveServer]:
+    from werkzeug.serving import make_server
+
+    port = free_port()
+    app = make_app(tmp_path, smtp_server[0].port, BASE_URL=f"http://127.0.0.1:{port}")
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, f"http://127.0.0.1:{port}")
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    dispose(app)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            # As root Chromium needs --no-sandbox; the rest keep it off the closed network.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core in the page; fail on any serious or critical violation."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` runs npm ci")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"accessibility problems on {page.url}"
+
+
+@pytest.fixture
+def create_user_live(live_server: LiveServer) -> Any:
+    """Make a confirmed account in the live server's database."""
+
+    def create(email: str, password: str = PASSWORD, role: Role = Role.LEARNER) -> None:
+        with live_server.app.app_context():
+            services.create_user(email, email.split("@")[0].capitalize(), password, role)
+            db.session.commit()
+
+    return create

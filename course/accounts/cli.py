@@ -54,6 +54,6 @@ def set_role(email: str, role: str) -> None:
         raise click.BadParameter(str(error), param_hint="EMAIL") from None
     if user is None:
         raise click.ClickException(f"No account has the address {email}.")
-    user.role = Role(role)
+    services.set_role(user, Role(role))
     db.session.commit()
     click.echo(f"{user.email} is now {user.role.value}.")

@@ -283,6 +283,13 @@ def delete_account(user: User, password: str) -> None:
     db.session.flush()
 
 
+def set_role(user: User, role: Role) -> None:
+    """Change what ``user`` may do; their sessions end so the change applies at once."""
+    user.role = role
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.flush()
+
+
 def create_user(email: str, display_name: str, password: str, role: Role) -> User:
     """Create a confirmed account directly (the ``users create`` command)."""
     user = User(
