@@ -77,9 +77,15 @@ def check_inbox() -> str:
     return render_template("accounts/check_inbox.html", reason=request.args.get("reason"))
 
 
-@bp.route("/confirm/<token>", methods=["GET", "POST"])
-def confirm(token: str) -> Page:
+def _link_token() -> str:
+    # Emailed links carry their token in the query string, which the access log leaves out.
+    return request.args.get("token", "")
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+def confirm() -> Page:
     """Confirm an address from the emailed link (the button posts; opening the link does not)."""
+    token = _link_token()
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -137,10 +143,11 @@ def reset_request() -> Page:
     return _form_page("accounts/reset_request.html", form)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@bp.route("/reset/password", methods=["GET", "POST"])
 @keeps_input
-def reset_password(token: str) -> Page:
+def reset_password() -> Page:
     """Choose a new password from the emailed link, then sign in."""
+    token = _link_token()
     try:
         services.user_from_token(token, "reset")
     except services.InvalidToken as error:
