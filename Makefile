@@ -17,6 +17,7 @@ serve: $(VENV)/.installed
 		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' "course:create_app()"
 
 test: $(VENV)/.installed-test node_modules/.installed system-deps
+	$(MAKE) lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgresql
 

@@ -38,7 +38,7 @@ PASSWORD = "correct horse battery staple"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "app" in getattr(item, "fixturenames", ()):
+        if {"app", "live_server"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
 
 
@@ -48,6 +48,7 @@ def compiled_translations() -> None:
 
 
 # --- mail ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Mailbox:
@@ -89,6 +90,7 @@ def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Mailbox:
 
 
 # --- application ---------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -132,7 +134,9 @@ def dispose(app: Flask) -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path, smtp_server: tuple[Controller, Mailbox], mailbox: Mailbox) -> Iterator[Flask]:
+def app(
+    tmp_path: Path, smtp_server: tuple[Controller, Mailbox], mailbox: Mailbox
+) -> Iterator[Flask]:
     app = make_app(tmp_path, smtp_server[0].port)
     yield app
     dispose(app)

@@ -117,7 +117,9 @@ def without_values(response) -> str:
 def test_sign_in_goes_back_only_to_pages_of_this_site(client, create_user):
     create_user()
     assert client.get("/account").headers["Location"].startswith("/login?next=")
-    response = submit(client, "/login", {"email": "ada@example.org", "password": PASSWORD, "next": "/account"})
+    response = submit(
+        client, "/login", {"email": "ada@example.org", "password": PASSWORD, "next": "/account"}
+    )
     assert response.headers["Location"] == "/account"
 
 
@@ -142,7 +144,9 @@ def test_sign_in_goes_back_only_to_pages_of_this_site(client, create_user):
 def test_sign_in_refuses_to_redirect_elsewhere(client, create_user, target):
     create_user()
     client.get("/login", query_string={"next": target})
-    response = submit(client, "/login", {"email": "ada@example.org", "password": PASSWORD, "next": target})
+    response = submit(
+        client, "/login", {"email": "ada@example.org", "password": PASSWORD, "next": target}
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
 
@@ -228,7 +232,11 @@ def test_changing_the_password_signs_out_other_devices(app, create_user):
     response = submit(
         laptop,
         "/account/password",
-        {"current_password": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+        {
+            "current_password": PASSWORD,
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
     )
     assert response.status_code == 303
     assert laptop.get("/account").status_code == 200
@@ -243,7 +251,11 @@ def test_changing_the_password_needs_the_current_one(client, create_user):
     response = submit(
         client,
         "/account/password",
-        {"current_password": "wrong guess", "password": "new passphrase!", "confirm": "new passphrase!"},
+        {
+            "current_password": "wrong guess",
+            "password": "new passphrase!",
+            "confirm": "new passphrase!",
+        },
     )
     assert response.status_code == 400
     assert "Your current password is incorrect." in response.get_data(as_text=True)
@@ -339,7 +351,9 @@ def test_deleting_the_account_needs_password_and_confirmation(app, create_user):
     assert client.get("/account").status_code == 302
 
 
-@pytest.mark.parametrize("path", ["/account", "/account/password", "/account/export", "/account/delete"])
+@pytest.mark.parametrize(
+    "path", ["/account", "/account/password", "/account/export", "/account/delete"]
+)
 def test_account_pages_need_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302

@@ -55,7 +55,9 @@ def test_sign_up_sign_out_sign_in_and_switch_to_french(page, live_server, mailbo
     assert page.get_by_role("link", name="Mon compte").is_visible()
 
 
-def test_reset_a_forgotten_password_through_the_emailed_link(page, live_server, mailbox, create_user_live):
+def test_reset_a_forgotten_password_through_the_emailed_link(
+    page, live_server, mailbox, create_user_live
+):
     create_user_live("grace@example.org")
     page.goto("/login")
     page.get_by_role("link", name="Forgot your password?").click()

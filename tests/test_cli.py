@@ -9,30 +9,54 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import create_engine, inspect
+from conftest import PG_URL
+from sqlalchemy import MetaData, create_engine, inspect
 
 from course.config import PROJECT_ROOT
 
 
+def empty_database(url: str) -> None:
+    """Drop every table, so that the migrations start from nothing."""
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    metadata.drop_all(engine)
+    engine.dispose()
+
+
 @pytest.fixture
 def flask_cli(tmp_path):
-    """Run the real ``flask`` command against a fresh instance folder and SQLite database."""
+    """Run the real ``flask`` command against a fresh instance folder and database.
+
+    The database is the default SQLite file in instance/, or the PostgreSQL test database.
+    """
     translations = tmp_path / "translations"
-    shutil.copytree(PROJECT_ROOT / "translations", translations,
-                    ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copytree(
+        PROJECT_ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo")
+    )
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("COURSE_")},
         "COURSE_INSTANCE_PATH": str(tmp_path / "instance"),
         "COURSE_TRANSLATIONS_DIR": str(translations),
     }
+    if PG_URL:
+        empty_database(PG_URL)
+        env["COURSE_DATABASE_URL"] = PG_URL
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "flask", "--app", "course", *args],
-            env=env, capture_output=True, text=True, timeout=120, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     return run, tmp_path
+
+
+pytestmark = pytest.mark.db
 
 
 def test_init_writes_a_private_random_key_once_and_creates_the_database(flask_cli):
@@ -41,11 +65,13 @@ def test_init_writes_a_private_random_key_once_and_creates_the_database(flask_cl
     assert first.returncode == 0, first.stderr
     config = tmp_path / "instance" / "config.py"
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
-    key_line = next(line for line in config.read_text().splitlines() if line.startswith("SECRET_KEY"))
+    key_line = next(
+        line for line in config.read_text().splitlines() if line.startswith("SECRET_KEY")
+    )
     assert len(key_line) > 50
     assert (tmp_path / "translations" / "fr" / "LC_MESSAGES" / "messages.mo").exists()
 
-    engine = create_engine(f"sqlite:///{tmp_path / 'instance' / 'course.sqlite3'}")
+    engine = create_engine(PG_URL or f"sqlite:///{tmp_path / 'instance' / 'course.sqlite3'}")
     assert {"user", "user_session", "rate_limit", "alembic_version"} <= set(
         inspect(engine).get_table_names()
     )
@@ -60,8 +86,15 @@ def test_init_writes_a_private_random_key_once_and_creates_the_database(flask_cl
 def test_users_command_works_after_init(flask_cli):
     run, _ = flask_cli
     assert run("init").returncode == 0
-    created = run("users", "create", "admin@example.org", "--role", "admin",
-                  "--password", "a long admin passphrase")
+    created = run(
+        "users",
+        "create",
+        "admin@example.org",
+        "--role",
+        "admin",
+        "--password",
+        "a long admin passphrase",
+    )
     assert created.returncode == 0, created.stderr
     assert "admin@example.org as admin" in created.stdout
 

@@ -1,4 +1,4 @@
-"""Configuration: layered sources, validation that says what to fix, a factory with no side effects."""
+"""Configuration: layered sources, validation that says what to fix, a side-effect-free factory."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ def test_refuses_to_start_without_a_secret_key(instance):
         create_app()
 
 
-@pytest.mark.parametrize("key", ["dev", "changeme", "short-key", "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET"])
+@pytest.mark.parametrize(
+    "key", ["dev", "changeme", "short-key", "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET"]
+)
 def test_refuses_weak_or_published_keys(instance, key):
     with pytest.raises(ConfigError, match="too short or publicly known"):
         create_app({"SECRET_KEY": key})

@@ -40,7 +40,9 @@ def test_every_message_has_a_french_translation():
     for msgid in extracted_messages():
         entry = catalog.get(msgid)
         strings = entry.string if entry else None
-        complete = entry and not entry.fuzzy and (all(strings) if isinstance(strings, tuple) else strings)
+        complete = (
+            entry and not entry.fuzzy and (all(strings) if isinstance(strings, tuple) else strings)
+        )
         if not complete:
             missing.append(msgid)
     assert missing == [], "run `make translations` and translate these"

@@ -44,7 +44,11 @@ def run_worker(instance, storage: str, database_url: str, attempts: int) -> list
     }
     result = subprocess.run(
         [sys.executable, "-c", WORKER, str(attempts)],
-        env=env, capture_output=True, text=True, timeout=120, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -83,8 +87,19 @@ def redis_url(tmp_path):
         pytest.skip("redis-server is not installed (make test installs it)")
     port = free_port()
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
