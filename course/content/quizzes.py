@@ -1,0 +1,236 @@
+"""Quiz files: the source holds ids, answer keys and texts; translations hold texts only.
+
+``quizzes/<name>.<lang>.yaml``. A translation repeats the question and option ids of the
+source and gives their texts; it cannot change types, answer keys or the pass mark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from .fields import Fields, file_hash, read_yaml
+from .model import Option, OptionText, Question, QuestionText, QuestionType, Quiz, frozen_map
+from .problems import Report
+from .yamlfile import Map
+
+SOURCE_QUIZ = {"id", "title", "pass_mark", "questions"}
+SOURCE_QUESTION = {"id", "type", "prompt", "explanation", "options"}
+SOURCE_OPTION = {"id", "text", "correct", "feedback"}
+TRANSLATED_QUIZ = {"source", "title", "questions"}
+TRANSLATED_QUESTION = {"id", "prompt", "explanation", "options"}
+TRANSLATED_OPTION = {"id", "text", "feedback"}
+MAX_QUESTIONS = 100
+MAX_OPTIONS = 12
+
+
+def _check_answer_key(
+    report: Report, path: Path, line: int, kind: QuestionType, options: list[Option]
+) -> None:
+    correct = sum(option.correct for option in options)
+    if kind is QuestionType.SINGLE and correct != 1:
+        report.error(
+            path, line, f"a single-choice question needs exactly one correct option, not {correct}"
+        )
+    elif kind is QuestionType.MULTIPLE and correct == 0:
+        report.error(path, line, "a multiple-choice question needs at least one correct option")
+    elif kind is QuestionType.TRUE_FALSE:
+        if sorted(option.id for option in options) != ["false", "true"]:
+            report.error(
+                path, line, "a true/false question has exactly the options 'true' and 'false'"
+            )
+        elif correct != 1:
+            report.error(path, line, "a true/false question needs exactly one correct option")
+    if kind is not QuestionType.TRUE_FALSE and len(options) < 2:
+        report.error(path, line, "a question needs at least two options")
+
+
+def _unique(
+    report: Report, path: Path, fields: Fields, key: str, entries: list[Map], what: str
+) -> list[Map]:
+    seen: set[str] = set()
+    kept = []
+    for index, entry in enumerate(entries):
+        entry_id = entry.get("id")
+        if isinstance(entry_id, str) and entry_id in seen:
+            report.error(path, fields.item_line(key, index), f"duplicate {what} id '{entry_id}'")
+            continue
+        if isinstance(entry_id, str):
+            seen.add(entry_id)
+        kept.append(entry)
+    return kept
+
+
+def read_source_quiz(report: Report, path: Path, module_id: str, language: str) -> Quiz | None:
+    """Read a source quiz file; None when it has errors (all of them reported)."""
+    data = read_yaml(report, path)
+    if data is None:
+        return None
+    errors_before = len(report.errors)
+    quiz = Fields(report, path, data, SOURCE_QUIZ)
+    quiz_id = quiz.identifier("id")
+    title = quiz.text("title", required=False, max_length=200)
+    pass_mark = quiz.integer("pass_mark", minimum=1, maximum=100)
+    entries = _unique(report, path, quiz, "questions", quiz.items("questions"), "question")
+    if not entries and "questions" in data:
+        quiz.error("questions", "a quiz needs at least one question")
+    if len(entries) > MAX_QUESTIONS:
+        quiz.error("questions", f"a quiz has at most {MAX_QUESTIONS} questions")
+    questions = []
+    for entry in entries:
+        question = Fields(report, path, entry, SOURCE_QUESTION)
+        try:
+            kind = QuestionType(question.text("type"))
+        except ValueError:
+            question.error("type", "'type' must be single, multiple or true_false")
+            kind = QuestionType.SINGLE
+        option_entries = _unique(
+            report, path, question, "options", question.items("options"), "option"
+        )
+        if len(option_entries) > MAX_OPTIONS:
+            question.error("options", f"a question has at most {MAX_OPTIONS} options")
+        options = []
+        for option_entry in option_entries:
+            option = Fields(report, path, option_entry, SOURCE_OPTION)
+            option_id = option.identifier("id")
+            texts = OptionText(
+                option.text("text", kind is not QuestionType.TRUE_FALSE), option.text("feedback")
+            )
+            options.append(
+                Option(option_id, bool(option.boolean("correct")), frozen_map({language: texts}))
+            )
+        _check_answer_key(report, path, entry.line, kind, options)
+        questions.append(
+            Question(
+                id=question.identifier("id"),
+                type=kind,
+                options=tuple(options),
+                texts=frozen_map(
+                    {language: QuestionText(question.text("prompt"), question.text("explanation"))}
+                ),
+            )
+        )
+    if len(report.errors) > errors_before:
+        return None
+    return Quiz(
+        id=quiz_id,
+        module_id=module_id,
+        pass_mark=pass_mark or 0,
+        questions=tuple(questions),
+        languages=(language,),
+        content_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+        titles=frozen_map({language: title} if title else {}),
+    )
+
+
+def add_translation(
+    report: Report, path: Path, quiz: Quiz, language: str, source_path: Path
+) -> tuple[Quiz, bool]:
+    """``quiz`` with the texts of a translation file; also whether the translation is outdated.
+
+    A translation whose ids differ from the source is an error and is not used.
+    """
+    data = read_yaml(report, path)
+    if data is None:
+        return quiz, False
+    errors_before = len(report.errors)
+    fields = Fields(report, path, data, TRANSLATED_QUIZ)
+    outdated = check_source_version(report, path, fields, source_path)
+    title = fields.text("title", required=False, max_length=200)
+    entries = {e.get("id"): e for e in fields.items("questions")}
+    _same_ids(
+        report,
+        path,
+        data.line_of("questions"),
+        "question",
+        [q.id for q in quiz.questions],
+        list(entries),
+    )
+    questions = []
+    for question in quiz.questions:
+        entry = entries.get(question.id)
+        if entry is None:
+            questions.append(question)
+            continue
+        translated = Fields(report, path, entry, TRANSLATED_QUESTION)
+        option_entries = {e.get("id"): e for e in translated.items("options")}
+        _same_ids(
+            report,
+            path,
+            entry.line,
+            f"option (question '{question.id}')",
+            [o.id for o in question.options],
+            list(option_entries),
+        )
+        options = []
+        for option in question.options:
+            option_entry = option_entries.get(option.id)
+            if option_entry is None:
+                options.append(option)
+                continue
+            option_fields = Fields(report, path, option_entry, TRANSLATED_OPTION)
+            text = OptionText(
+                option_fields.text("text", question.type is not QuestionType.TRUE_FALSE),
+                option_fields.text("feedback"),
+            )
+            options.append(Option(option.id, option.correct, _with(option.texts, language, text)))
+        text = QuestionText(translated.text("prompt"), translated.text("explanation"))
+        questions.append(
+            Question(
+                question.id, question.type, tuple(options), _with(question.texts, language, text)
+            )
+        )
+    if len(report.errors) > errors_before:
+        return quiz, outdated
+    titles = _with(quiz.titles, language, title) if title else quiz.titles
+    return Quiz(
+        quiz.id,
+        quiz.module_id,
+        quiz.pass_mark,
+        tuple(questions),
+        (*quiz.languages, language),
+        quiz.content_hash,
+        titles,
+    ), outdated
+
+
+def check_source_version(report: Report, path: Path, fields: Fields, source_path: Path) -> bool:
+    """Warn when a translation does not name, or no longer matches, its source's version."""
+    current = file_hash(source_path.read_bytes())
+    named = fields.text("source", required=False, max_length=64)
+    if not named:
+        report.warn(
+            path,
+            fields.data.line,
+            f"translation does not name its source version: "
+            f"add 'source: {current}' once it matches "
+            f"{source_path.name}",
+        )
+        return True
+    if named != current:
+        report.warn(
+            path,
+            fields.line("source"),
+            f"translation is outdated: {source_path.name} changed since (now 'source: {current}')",
+        )
+        return True
+    return False
+
+
+def _same_ids(
+    report: Report, path: Path, line: int, what: str, source: list[str], translated: list[object]
+) -> None:
+    missing = [i for i in source if i not in translated]
+    extra = [str(i) for i in translated if i not in source]
+    if missing or extra:
+        details = []
+        if missing:
+            details.append("missing " + ", ".join(missing))
+        if extra:
+            details.append("unknown " + ", ".join(extra))
+        report.error(path, line, f"{what} ids differ from the source: {'; '.join(details)}")
+
+
+def _with(texts: Mapping[str, object], language: str, value: object) -> Mapping[str, object]:
+    return frozen_map({**texts, language: value})
