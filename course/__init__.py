@@ -19,17 +19,22 @@ from . import config as settings
 from .accounts.auth import init_auth
 from .accounts.cli import users
 from .accounts.views import bp as accounts_bp
+from .authoring.views import bp as authoring_bp
 from .cli import init_command
 from .config import ConfigError
+from .content.cli import content_group
+from .content.store import ContentError, init_content
+from .content.templating import init_templating
 from .db import init_db
 from .errors import init_errors
 from .extensions import csrf
 from .i18n import init_i18n
+from .library.views import bp as library_bp
 from .main.views import bp as main_bp
 from .ratelimit import init_ratelimit
 from .security import init_security
 
-__all__ = ["ConfigError", "create_app"]
+__all__ = ["ConfigError", "ContentError", "create_app"]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -48,8 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("TESTING") and not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
 
+    from_cli = click.get_current_context(silent=True) is not None and "run" not in sys.argv[1:]
     problems = settings.validate(app.config)
-    if problems and not _preparing_installation(problems):
+    if problems and not (from_cli and _only_missing_key(problems)):
         raise ConfigError("The course server cannot start:\n- " + "\n- ".join(problems))
     app.config.update(settings.derived(app.config, app.instance_path))
 
@@ -61,20 +67,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
     init_i18n(app)
     csrf.init_app(app)
+    # A server refuses broken content at start-up; commands such as `content check` load
+    # it themselves, so they can report on broken content.
+    init_content(app, load_now=not from_cli)
+    init_templating(app)
     init_errors(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(authoring_bp)
+    app.register_blueprint(library_bp)
     app.cli.add_command(init_command)
     app.cli.add_command(users)
+    app.cli.add_command(content_group)
     return app
 
 
-def _preparing_installation(problems: list[str]) -> bool:
-    """Let ``flask --app course init`` (and other commands) run before a key exists.
-
-    Only a missing SECRET_KEY is tolerated, only from the command line, and never for
-    ``flask run``: a server must not start without it.
-    """
-    only_missing_key = problems == [p for p in problems if p.startswith("SECRET_KEY is not set")]
-    from_cli = click.get_current_context(silent=True) is not None
-    return only_missing_key and from_cli and "run" not in sys.argv[1:]
+def _only_missing_key(problems: list[str]) -> bool:
+    """Commands such as ``init`` run before a key exists; a server (even ``flask run``) never."""
+    return all(problem.startswith("SECRET_KEY is not set") for problem in problems)

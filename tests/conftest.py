@@ -215,13 +215,24 @@ class LiveServer:
 
 
 @pytest.fixture
+def content_dirs() -> dict[str, str]:
+    """Settings pointing the live server at other course files; a test module may override it."""
+    return {}
+
+
+@pytest.fixture
 def live_server(
-    tmp_path: Path, smtp_server: tuple[Controller, Mailbox], mailbox: Mailbox
+    tmp_path: Path,
+    smtp_server: tuple[Controller, Mailbox],
+    mailbox: Mailbox,
+    content_dirs: dict[str, str],
 ) -> Iterator[LiveServer]:
     from werkzeug.serving import make_server
 
     port = free_port()
-    app = make_app(tmp_path, smtp_server[0].port, BASE_URL=f"http://127.0.0.1:{port}")
+    app = make_app(
+        tmp_path, smtp_server[0].port, BASE_URL=f"http://127.0.0.1:{port}", **content_dirs
+    )
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

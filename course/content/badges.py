@@ -102,8 +102,13 @@ def _alignments(report: Report, path: Path, fields: Fields) -> tuple[Alignment, 
     return tuple(alignments)
 
 
-def read_badge(report: Report, path: Path, languages: tuple[str, ...]) -> Badge | None:
-    """Read one badge file; None when it has errors (all of them reported)."""
+def read_badge(
+    report: Report, path: Path, languages: tuple[str, ...], modules: set[str]
+) -> Badge | None:
+    """Read one badge file; None when it has errors (all of them reported).
+
+    ``modules`` are the ids of the course's modules, which the badge may require.
+    """
     data = read_yaml(report, path)
     if data is None:
         return None
@@ -114,9 +119,16 @@ def read_badge(report: Report, path: Path, languages: tuple[str, ...]) -> Badge 
         fields.error("id", f"the id '{badge_id}' must match the file name '{path.stem}.yaml'")
     requires = fields.mapping("requires") or Map()
     needs = Fields(report, path, requires, REQUIRES)
-    modules = needs.identifiers("modules", required=True)
-    if not modules and "modules" in requires:
+    required = needs.identifiers("modules", required=True)
+    if not required and "modules" in requires:
         needs.error("modules", "a badge requires at least one module")
+    for index, module_id in enumerate(required):
+        if module_id not in modules:
+            report.error(
+                path,
+                needs.item_line("modules", index),
+                f"the badge requires unknown module '{module_id}'",
+            )
     days = fields.integer("valid_for_days", required=False, minimum=1, maximum=36500)
     badge = Badge(
         id=badge_id,
@@ -125,7 +137,7 @@ def read_badge(report: Report, path: Path, languages: tuple[str, ...]) -> Badge 
             _per_language(report, path, fields, "description", languages, 2000)
         ),
         criteria=frozen_map(_per_language(report, path, fields, "criteria", languages, 5000)),
-        modules=modules,
+        modules=required,
         min_score=needs.integer("min_score", required=False, minimum=1, maximum=100),
         images=frozen_map(_artwork(report, path, fields)),
         valid_for=timedelta(days=days) if days else None,

@@ -8,7 +8,16 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .fields import LANGUAGE_RE, Fields, read_text, read_yaml, render_body, split_front_matter
+from .fields import (
+    LANGUAGE_RE,
+    Fields,
+    FrontMatter,
+    line_of,
+    read_text,
+    read_yaml,
+    render_body,
+    split_front_matter,
+)
 from .markup import Rewriter
 from .model import Initiative, InitiativeText, Source, frozen_map
 from .problems import Report
@@ -61,7 +70,7 @@ def _sources(report: Report, path: Path, fields: Fields) -> tuple[Source, ...]:
 
 
 def read_initiative(
-    report: Report, path: Path, languages: tuple[str, ...], rewrite: Rewriter
+    report: Report, path: Path, languages: tuple[str, ...], known: set[str]
 ) -> Initiative | None:
     """Read one initiative and its texts; None if its facts file has errors."""
     errors_before = len(report.errors)
@@ -88,7 +97,7 @@ def read_initiative(
             continue
         language = match["lang"]
         source = source_text if language != source_language else None
-        text = _read_text(report, text_path, rewrite, language, source)
+        text = _read_text(report, text_path, known, language, source)
         if text is not None:
             texts[language] = text
     if source_language and not source_text.exists():
@@ -98,9 +107,7 @@ def read_initiative(
     for language in languages:
         if language not in texts and language != source_language:
             report.warn(path, 0, f"no {language} text for this initiative")
-    if len(report.errors) > errors_before or not texts:
-        return None
-    return Initiative(
+    initiative = Initiative(
         id=initiative_id,
         years=fields.text("years", max_length=40),
         regions=regions,
@@ -111,10 +118,35 @@ def read_initiative(
         sources=_sources(report, path, fields),
         texts=frozen_map(texts),
     )
+    return None if len(report.errors) > errors_before or not texts else initiative
+
+
+def _rewriter(report: Report, path: Path, document: FrontMatter, known: set[str]) -> Rewriter:
+    """Initiative texts link to web pages and to other initiatives (``initiative:<id>``)."""
+
+    def rewrite(kind: str, target: str) -> str | None:
+        parts = urlsplit(target)
+        line = line_of(document, target)
+        if parts.scheme == "initiative" and kind == "link":
+            if parts.path in known:
+                return f"/initiatives/{parts.path}"
+            report.error(path, line, f"link to unknown initiative '{parts.path}'")
+            return None
+        if kind == "link" and (parts.scheme in {"http", "https", "mailto"} or parts.scheme):
+            return target  # the sanitizer drops unsafe schemes and the audit reports them
+        report.error(
+            path,
+            line,
+            f"'{target}': initiative texts link only to web pages and "
+            "initiative:<id>, and show no images",
+        )
+        return None
+
+    return rewrite
 
 
 def _read_text(
-    report: Report, path: Path, rewrite: Rewriter, language: str, source: Path | None
+    report: Report, path: Path, known: set[str], language: str, source: Path | None
 ) -> InitiativeText | None:
     raw = read_text(report, path)
     if raw is None:
@@ -125,7 +157,7 @@ def _read_text(
     fields = Fields(report, path, document.fields, TEXT)
     if source is not None and source.exists():
         check_source_version(report, path, fields, source)
-    html = render_body(report, path, document, rewrite, language)
+    html = render_body(report, path, document, _rewriter(report, path, document, known), language)
     if html is None:
         return None
     return InitiativeText(

@@ -7,6 +7,7 @@ still returned, as far as it could be read, so that tools can show what they hav
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -80,9 +81,7 @@ def load_course(
 
     initiatives = {}
     for path in sorted(library.glob("*.yaml")) if library.is_dir() else []:
-        initiative = read_initiative(
-            report, path, languages, _initiative_rewriter(report, path, index)
-        )
+        initiative = read_initiative(report, path, languages, index.initiatives)
         if initiative is not None:
             initiatives[initiative.id] = initiative
 
@@ -98,12 +97,9 @@ def load_course(
     badges = []
     if badges_dir.is_dir():
         for path in sorted(badges_dir.glob("*.yaml")):
-            badge = read_badge(report, path, languages)
+            known = {meta.id for meta in metadata.values() if meta}
+            badge = read_badge(report, path, languages, known)
             if badge is not None:
-                known = {m.id for m in modules} | {m.id for m in metadata.values() if m}
-                for module_id in badge.modules:
-                    if module_id not in known:
-                        report.error(path, 0, f"the badge requires unknown module '{module_id}'")
                 badges.append(badge)
     elif badges_dir.exists():
         report.error(badges_dir, 0, "badges path is not a folder")
@@ -126,6 +122,8 @@ class _Meta:
     tags: tuple[str, ...]
     initiatives: tuple[str, ...]
     line: dict[str, int]
+    #: False when module.yaml has errors: the rest is still checked, but not served.
+    ok: bool = True
 
 
 def _read_module_metadata(report: Report, folder: Path) -> _Meta | None:
@@ -150,7 +148,9 @@ def _read_module_metadata(report: Report, folder: Path) -> _Meta | None:
     )
     if meta.source and not LANGUAGE_RE.fullmatch(meta.source):
         fields.error("language", f"'{meta.source}' is not a language code such as en or fr")
-    return None if len(report.errors) > errors_before else meta
+    if len(report.errors) > errors_before:
+        meta = dataclasses.replace(meta, ok=False)
+    return meta if meta.id else None
 
 
 def _read_module(
@@ -182,9 +182,9 @@ def _read_module(
             meta.line["language"],
             f"no module.{meta.source}.yaml with the module's title and outcomes",
         )
-    if not lessons:
+    if not any(LESSON_RE.fullmatch(path.name) for path in folder.glob("*.md")):
         report.error(module_yaml, 0, "a module needs at least one lesson")
-    if len(report.errors) > errors_before:
+    if len(report.errors) > errors_before or not meta.ok:
         return None
     digest = hashlib.sha256()
     for path in files:
@@ -335,7 +335,7 @@ def _read_quizzes(
             continue
         for language, path in paths.items():
             if language != meta.source:
-                quiz, _ = add_translation(report, path, quiz, language, source)
+                quiz = add_translation(report, path, quiz, language, source)
         for language in languages:
             if language not in paths:
                 report.warn(source, 0, f"no {language} translation of this quiz")
@@ -401,26 +401,6 @@ def _in_cycle(start: str, known: dict[str, _Meta]) -> bool:
 
 
 # --- links ---------------------------------------------------------------------------------
-
-
-def _initiative_rewriter(report: Report, path: Path, index: _Index) -> Rewriter:
-    def rewrite(kind: str, target: str) -> str | None:
-        parts = urlsplit(target)
-        if parts.scheme in {"http", "https", "mailto"} and kind == "link":
-            return target
-        if parts.scheme == "initiative" and kind == "link":
-            if parts.path in index.initiatives:
-                return f"/initiatives/{parts.path}"
-            report.error(path, 0, f"link to unknown initiative '{parts.path}'")
-            return None
-        if parts.scheme and parts.scheme not in {"http", "https"}:
-            return target  # the sanitizer removes it and the audit reports it
-        report.error(
-            path, 0, f"'{target}': initiative texts link only to web pages and initiative:<id>"
-        )
-        return None
-
-    return rewrite
 
 
 def _lesson_rewriter(

@@ -65,6 +65,8 @@ class Quiz:
     #: SHA-256 of the source file: an attempt records which version it answered.
     content_hash: str
     titles: Mapping[str, str] = field(default_factory=frozen_map)
+    #: Translations made from an older version of the source file.
+    outdated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ source and gives their texts; it cannot change types, answer keys or the pass ma
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -126,14 +127,14 @@ def read_source_quiz(report: Report, path: Path, module_id: str, language: str) 
 
 def add_translation(
     report: Report, path: Path, quiz: Quiz, language: str, source_path: Path
-) -> tuple[Quiz, bool]:
-    """``quiz`` with the texts of a translation file; also whether the translation is outdated.
+) -> Quiz:
+    """``quiz`` with the texts of a translation file (its language listed as outdated if so).
 
     A translation whose ids differ from the source is an error and is not used.
     """
     data = read_yaml(report, path)
     if data is None:
-        return quiz, False
+        return quiz
     errors_before = len(report.errors)
     fields = Fields(report, path, data, TRANSLATED_QUIZ)
     outdated = check_source_version(report, path, fields, source_path)
@@ -182,17 +183,15 @@ def add_translation(
             )
         )
     if len(report.errors) > errors_before:
-        return quiz, outdated
+        return quiz
     titles = _with(quiz.titles, language, title) if title else quiz.titles
-    return Quiz(
-        quiz.id,
-        quiz.module_id,
-        quiz.pass_mark,
-        tuple(questions),
-        (*quiz.languages, language),
-        quiz.content_hash,
-        titles,
-    ), outdated
+    return dataclasses.replace(
+        quiz,
+        questions=tuple(questions),
+        languages=(*quiz.languages, language),
+        titles=titles,
+        outdated=(*quiz.outdated, language) if outdated else quiz.outdated,
+    )
 
 
 def check_source_version(report: Report, path: Path, fields: Fields, source_path: Path) -> bool:

@@ -1,0 +1,104 @@
+"""The course an application serves: loaded once, reloaded in debug mode when files change."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from .loader import load_course
+from .model import Course
+from .problems import Report
+
+EXTENSION_KEY = "course_content"
+
+
+class ContentError(RuntimeError):
+    """The course files have errors; the message lists them as ``content check`` does."""
+
+
+def _signature(*folders: Path) -> tuple[tuple[str, int, int], ...]:
+    files = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    stat = path.stat()
+                    files.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(files))
+
+
+class ContentStore:
+    """Holds the loaded course; ``auto_reload`` re-reads changed files (at most once a second)."""
+
+    def __init__(
+        self, modules_dir: Path, badges_dir: Path, languages: Sequence[str], auto_reload: bool
+    ) -> None:
+        self.modules_dir, self.badges_dir = modules_dir, badges_dir
+        self.languages = tuple(languages)
+        self.auto_reload = auto_reload
+        self._lock = threading.Lock()
+        self._course: Course | None = None
+        self._report = Report()
+        self._signature: tuple[tuple[str, int, int], ...] = ()
+        self._checked = 0.0
+
+    def load(self) -> Report:
+        """(Re)read the files if they changed since the last load; return the report."""
+        with self._lock:
+            signature = _signature(self.modules_dir, self.badges_dir)
+            if self._course is None or signature != self._signature:
+                course, report = load_course(self.modules_dir, self.badges_dir, self.languages)
+                self._signature = signature
+                if self._course is None or not report.errors:
+                    # A broken edit in debug mode keeps the last good course on screen.
+                    self._course = course
+                self._report = report
+            self._checked = time.monotonic()
+            return self._report
+
+    def ensure_loaded(self) -> None:
+        """Load now, or raise :class:`ContentError` with every error found."""
+        report = self.load()
+        if report.errors:
+            raise ContentError(
+                "The course content has errors (run `flask --app course content check`):\n"
+                + "\n".join(str(problem) for problem in report.errors)
+            )
+
+    @property
+    def course(self) -> Course:
+        if self._course is None or (self.auto_reload and time.monotonic() - self._checked > 1.0):
+            self.load()
+        assert self._course is not None
+        return self._course
+
+    @property
+    def report(self) -> Report:
+        return self._report
+
+
+def content() -> ContentStore:
+    """The content store of the current application."""
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def course() -> Course:
+    """The course the current application serves."""
+    return content().course
+
+
+def init_content(app: Flask, load_now: bool) -> None:
+    """Give ``app`` its content store; with ``load_now``, refuse broken content at once."""
+    store = ContentStore(
+        Path(app.config["MODULES_DIR"]),
+        Path(app.config["BADGES_DIR"]),
+        app.config["LANGUAGES"],
+        auto_reload=app.debug,
+    )
+    app.extensions[EXTENSION_KEY] = store
+    if load_now:
+        store.ensure_loaded()

@@ -1,0 +1,42 @@
+"""Template helpers for course texts kept per language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask
+from flask_babel import get_locale
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text in the reader's language, or in the fallback language when it is missing."""
+
+    value: Any
+    language: str
+    is_fallback: bool
+
+
+def localized(texts: Mapping[str, Any], fallback: str, language: str | None = None) -> Localized:
+    """Pick from ``texts`` for ``language`` (default: the interface language)."""
+    wanted = language or str(get_locale())
+    if wanted in texts:
+        return Localized(texts[wanted], wanted, False)
+    used = fallback if fallback in texts else next(iter(texts))
+    return Localized(texts[used], used, True)
+
+
+def language_name(code: str) -> str:
+    """``code``'s name in the interface language: "French" or "français"."""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(str(get_locale())) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.globals.update(localized=localized, language_name=language_name)
+    app.jinja_env.filters["language_name"] = language_name

@@ -1,0 +1,1 @@
+"""The initiatives library: documented initiatives, filterable, linked from lessons."""
