@@ -29,8 +29,11 @@ from .db import init_db
 from .errors import init_errors
 from .extensions import csrf
 from .i18n import init_i18n
+from .learning.services import export_data as learning_export
+from .learning.views import bp as learning_bp
 from .library.views import bp as library_bp
 from .main.views import bp as main_bp
+from .openapi import bp as openapi_bp
 from .ratelimit import init_ratelimit
 from .security import init_security
 
@@ -76,6 +79,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(openapi_bp)
+    app.extensions["course_exporters"] = [learning_export]
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(content_group)

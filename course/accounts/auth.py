@@ -16,6 +16,8 @@ from . import services
 from .models import Role, User
 
 _SESSION_KEY = "sid"
+#: Session data that survives signing in: a visitor's course progress, to be kept.
+_CARRIED_OVER = ("guest",)
 
 
 def current_user() -> User | None:
@@ -38,8 +40,10 @@ def has_session() -> bool:
 
 
 def sign_in(user: User) -> None:
-    """Start a fresh session for ``user``: nothing from before sign-in is carried over."""
+    """Start a fresh session for ``user``: only course progress is carried over."""
+    kept = {key: session[key] for key in _CARRIED_OVER if key in session}
     session.clear()
+    session.update(kept)
     session[_SESSION_KEY] = services.start_session(user)
     session.permanent = True
     g.user = user

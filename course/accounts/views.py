@@ -118,7 +118,7 @@ def login() -> Page:
             error = str(problem)
         else:
             sign_in(user)
-            return redirect(safe_next(form.next.data) or url_for("main.home"), code=303)
+            return redirect(safe_next(form.next.data) or url_for("learning.my_learning"), code=303)
     return _form_page("accounts/login.html", form, error=error)
 
 
@@ -199,7 +199,11 @@ def change_password() -> Page:
 @login_required
 def export() -> Response:
     """Download everything the course keeps about me, as JSON."""
-    data = json.dumps(services.export_data(current_user()), ensure_ascii=False, indent=2)
+    user = current_user()
+    data = services.export_data(user)
+    for exporter in current_app.extensions.get("course_exporters", ()):
+        data.update(exporter(user))  # each feature adds what it keeps about the user
+    data = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         data,
         mimetype="application/json",

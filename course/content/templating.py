@@ -8,7 +8,9 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, get_locale
+
+from .store import course
 
 
 @dataclass(frozen=True)
@@ -38,5 +40,11 @@ def language_name(code: str) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(localized=localized, language_name=language_name)
+    app.jinja_env.globals.update(
+        localized=localized,
+        language_name=language_name,
+        course_module=lambda module_id: course().module(module_id),
+        format_date=format_date,
+        format_datetime=format_datetime,
+    )
     app.jinja_env.filters["language_name"] = language_name

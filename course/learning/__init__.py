@@ -1,0 +1,1 @@
+"""Learning: the catalogue, lessons, quizzes graded on the server, progress and resume."""
