@@ -88,7 +88,7 @@ def document() -> dict[str, Any]:
                     "security": [{"session": []}],
                     "responses": {
                         "200": {
-                            "description": "Each module's lessons done, quiz scores and completion time.",
+                            "description": "Lessons done, quiz scores and completion per module.",
                             "content": {
                                 "application/json": {
                                     "schema": {"$ref": "#/components/schemas/Progress"}

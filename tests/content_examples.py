@@ -27,3 +27,35 @@ def write_examples(root: Path) -> tuple[Path, Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body)
     return root / "modules", root / "badges"
+
+
+SECOND_LESSON = {
+    "en": """---
+title: On the day
+minutes: 4
+---
+## Welcome people
+
+Start with a short training for people who never edited.
+""",
+    "fr": """---
+title: Le jour J
+minutes: 4
+---
+## Accueillir
+
+Commencez par une courte formation pour les personnes qui n'ont jamais contribué.
+""",
+}
+
+
+def write_course(root: Path) -> dict[str, str]:
+    """The README example plus a second lesson: app settings pointing at it."""
+    modules, badges = write_examples(root)
+    folder = modules / "01-first-edit-a-thon"
+    for language, text in SECOND_LESSON.items():
+        (folder / f"02-on-the-day.{language}.md").write_text(text)
+    (folder / "03-english-only.en.md").write_text(
+        "---\ntitle: Only in English\nminutes: 2\n---\nThis lesson has no translation yet.\n"
+    )
+    return {"MODULES_DIR": str(modules), "BADGES_DIR": str(badges)}

@@ -99,11 +99,12 @@ class ModuleProgress:
 def load_record(user: User) -> Record:
     """Everything ``user`` did, in three queries."""
     record = Record()
-    record.lessons = set(
-        db.session.execute(
+    record.lessons = {
+        (module_id, lesson_id)
+        for module_id, lesson_id in db.session.execute(
             select(LessonDone.module_id, LessonDone.lesson_id).where(LessonDone.user_id == user.id)
-        ).tuples()
-    )
+        )
+    }
     for quiz_id, best, passed in db.session.execute(
         select(
             QuizAttempt.quiz_id,
@@ -116,13 +117,14 @@ def load_record(user: User) -> Record:
         record.best_scores[quiz_id] = best
         if passed:
             record.passed.add(quiz_id)
-    record.completed = dict(
-        db.session.execute(
+    record.completed = {
+        module_id: completed_at
+        for module_id, completed_at in db.session.execute(
             select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
                 ModuleCompletion.user_id == user.id
             )
-        ).tuples()
-    )
+        )
+    }
     return record
 
 
@@ -255,7 +257,7 @@ def export_data(user: User) -> dict[str, object]:
                 "module": r.module_id,
                 "lesson": r.lesson_id,
                 "language": r.language,
-                "done_at": _iso(r.done_at),
+                "done_at": iso(r.done_at),
             }
             for r in lessons
         ],
@@ -267,17 +269,18 @@ def export_data(user: User) -> dict[str, object]:
                 "score": a.score,
                 "passed": a.passed,
                 "language": a.language,
-                "submitted_at": _iso(a.submitted_at),
+                "submitted_at": iso(a.submitted_at),
             }
             for a in tries
         ],
         "modules_completed": [
-            {"module": c.module_id, "completed_at": _iso(c.completed_at)} for c in done
+            {"module": c.module_id, "completed_at": iso(c.completed_at)} for c in done
         ],
     }
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with its offset (SQLite hands back naive datetimes)."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 

@@ -314,7 +314,7 @@ def api_progress() -> Response | tuple[Response, int]:
                     for q in item.module.quizzes
                 ],
                 "percent": item.percent,
-                "completed_at": item.completed_at.isoformat() if item.completed_at else None,
+                "completed_at": services.iso(item.completed_at) if item.completed_at else None,
             }
             for item in services.progress(course(), record)
         ]

@@ -1,0 +1,272 @@
+"""The learner journey through the test client: pages, quizzes, progress, integrity."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from content_examples import write_course
+from conftest import PASSWORD, dispose, login, make_app, submit
+
+from course.accounts import services as accounts
+from course.accounts.models import Role
+from course.extensions import db
+from course.learning import services
+from course.learning.models import LessonDone, ModuleCompletion, QuizAttempt
+
+MODULE = "/modules/first-edit-a-thon"
+QUIZ = f"{MODULE}/quizzes/first-edit-a-thon-check"
+RIGHT = {"q-q-host": "embassy", "q-q-partner": "true"}
+WRONG = {"q-q-host": "alone", "q-q-partner": "false"}
+LESSONS = ("why-a-partner", "on-the-day", "english-only")
+
+
+@pytest.fixture
+def app(tmp_path, smtp_server, mailbox):
+    app = make_app(tmp_path, smtp_server[0].port, **write_course(tmp_path / "content"))
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
+def learner(app, client):
+    with app.app_context():
+        user = accounts.create_user("ada@example.org", "Ada", PASSWORD, Role.LEARNER)
+        db.session.commit()
+        user_id = user.id
+    login(client)
+    return user_id
+
+
+def quiz_form(client) -> dict[str, str]:
+    page = client.get(QUIZ).get_data(as_text=True)
+    return {
+        name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+        for name in ("csrf_token", "form_token", "version")
+    }
+
+
+def answer(client, answers: dict[str, str | list[str]], form: dict[str, str] | None = None):
+    return client.post(QUIZ, data={**(form or quiz_form(client)), **answers})
+
+
+def csrf(client) -> str:
+    """The CSRF token of this browser's session, from the lesson page's form."""
+    page = client.get(f"{MODULE}/lessons/why-a-partner").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def mark_done(client, lesson_id: str):
+    return client.post(f"{MODULE}/lessons/{lesson_id}/done", data={"csrf_token": csrf(client)})
+
+
+def count(app, model, **filters) -> int:
+    with app.app_context():
+        return db.session.query(model).filter_by(**filters).count()
+
+
+def test_the_catalogue_shows_outcomes_duration_and_languages(client):
+    page = client.get("/modules").get_data(as_text=True)
+    assert "Your first edit-a-thon with a partner" in page
+    assert "explain what a local partner brings to an edit-a-thon" in page
+    assert "About 20 minutes" in page and "3 lessons" in page
+    assert "English, French" in page
+
+
+def test_the_quiz_page_never_contains_answers_or_feedback(client):
+    page = client.get(QUIZ).get_data(as_text=True)
+    assert "Right, that is how the organizers describe it." not in page
+    assert "correct" not in page.lower()
+    assert "Embassies host with Wikimedia" not in page  # the explanation
+
+
+def test_a_lesson_missing_in_french_is_shown_in_english_with_a_notice(client):
+    page = client.get(f"{MODULE}/lessons/english-only", headers={"Accept-Language": "fr"})
+    text = page.get_data(as_text=True)
+    assert '<html lang="fr"' in text
+    assert '<article lang="en">' in text
+    assert "This lesson has no translation yet." in text
+    assert "anglais" in text  # the notice names the language in French
+
+
+def test_a_whole_module_signed_in_fail_then_pass_then_complete(app, client, learner):
+    for lesson in LESSONS:
+        response = mark_done(client, lesson)
+        assert response.status_code == 303
+    assert count(app, ModuleCompletion) == 0  # the quiz is not passed yet
+
+    failed = client.get(answer(client, WRONG).headers["Location"])
+    assert "0 % (0 of 2 right)" in failed.get_data(as_text=True)
+    assert "The organizers describe events held with partners." in failed.get_data(as_text=True)
+    assert count(app, ModuleCompletion) == 0
+
+    passed = answer(client, RIGHT)
+    assert "attempt=" in passed.headers["Location"]
+    page = client.get(passed.headers["Location"]).get_data(as_text=True)
+    assert "Passed: well done!" in page and "You completed this module" in page
+    assert count(app, QuizAttempt) == 2 and count(app, ModuleCompletion) == 1
+
+    mine = client.get("/my-learning").get_data(as_text=True)
+    assert "4 of 4 steps done (100 %)" in mine and "Completed on" in mine
+
+    progress = client.get("/api/v1/me/progress").get_json()["modules"][0]
+    assert progress["percent"] == 100 and progress["lessons_done"] == 3
+    assert progress["quizzes"][0] == {
+        "id": "first-edit-a-thon-check",
+        "best_score": 100,
+        "passed": True,
+        "pass_mark": 50,
+    }
+    assert progress["completed_at"]
+
+
+def test_continue_goes_to_the_first_unfinished_step(client, learner):
+    assert client.get(f"{MODULE}/continue").headers["Location"].endswith("/lessons/why-a-partner")
+    mark_done(client, "why-a-partner")
+    assert client.get(f"{MODULE}/continue").headers["Location"].endswith("/lessons/on-the-day")
+    mark_done(client, "on-the-day")
+    mark_done(client, "english-only")
+    assert client.get(f"{MODULE}/continue").headers["Location"].endswith(QUIZ)
+
+
+def test_lessons_read_in_french_count_like_lessons_read_in_english(app, client, learner):
+    client.post("/language", data={"lang": "fr", "csrf_token": csrf(client)})
+    for lesson in LESSONS:
+        mark_done(client, lesson)
+    answer(client, RIGHT)
+    assert count(app, ModuleCompletion) == 1
+    with app.app_context():
+        assert {row.language for row in db.session.query(LessonDone)} == {"fr", "en"}
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"q-q-host": "forged"},
+        {"q-q-host": ["embassy", "alone"]},
+        {"q-q-partner": ["true", "true"]},
+        {"q-some-other-quiz-question": "a"},
+        {"q-q-host": "x" * 5000},
+    ],
+)
+def test_dishonest_answers_get_a_400_and_store_nothing(app, client, learner, answers):
+    response = answer(client, answers)
+    assert response.status_code == 400
+    assert "nothing was recorded" in response.get_data(as_text=True)
+    assert count(app, QuizAttempt) == 0
+
+
+def test_an_empty_submission_is_not_an_attempt(app, client, learner):
+    response = answer(client, {})
+    assert response.status_code == 400
+    assert "Answer at least one question" in response.get_data(as_text=True)
+    assert count(app, QuizAttempt) == 0
+
+
+def test_the_same_form_sent_twice_is_recorded_once(app, client, learner):
+    form = quiz_form(client)
+    first = answer(client, RIGHT, form)
+    second = answer(client, RIGHT, form)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert count(app, QuizAttempt) == 1
+
+
+def test_a_form_from_an_older_quiz_version_is_not_graded(app, client, learner):
+    form = quiz_form(client)
+    form["version"] = "000000000000"
+    response = answer(client, RIGHT, form)
+    assert response.status_code == 409
+    assert count(app, QuizAttempt) == 0
+
+
+def test_a_grading_error_records_neither_a_pass_nor_a_zero(app, client, learner, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("corrupt question")
+
+    monkeypatch.setattr(services, "grade", broken)
+    response = answer(client, RIGHT)
+    assert response.status_code == 500
+    assert count(app, QuizAttempt) == 0 and count(app, ModuleCompletion) == 0
+
+
+def test_learners_never_see_each_others_attempts_or_progress(app, client, learner):
+    answer(client, RIGHT)
+    with app.app_context():
+        attempt_id = db.session.query(QuizAttempt).one().id
+        accounts.create_user("grace@example.org", "Grace", PASSWORD, Role.LEARNER)
+        db.session.commit()
+    other = app.test_client()
+    login(other, "grace@example.org")
+    assert other.get(f"{QUIZ}/result?attempt={attempt_id}").status_code == 404
+    assert other.get(f"{QUIZ}/result").status_code == 404
+    assert (
+        other.get("/api/v1/me/progress").get_json()["modules"][0]["quizzes"][0]["best_score"]
+        is None
+    )
+    assert "0 of 4 steps" in other.get("/my-learning").get_data(as_text=True)
+    anonymous = app.test_client()
+    assert anonymous.get("/api/v1/me/progress").status_code == 401
+    assert anonymous.get(f"{QUIZ}/result?attempt={attempt_id}").status_code == 404
+    assert anonymous.get("/my-learning").status_code == 302
+
+
+def test_answers_given_before_signing_up_are_kept(app, client, mailbox):
+    mark_done(client, "why-a-partner")
+    answer(client, WRONG)
+    answer(client, RIGHT)
+    submit(
+        client,
+        "/register",
+        {"display_name": "Awa", "email": "awa@example.org", "password": PASSWORD},
+    )
+    link = mailbox.last_link("awa@example.org").split("localhost")[1]
+    client.get(link)
+    submit(client, link, {})
+    client.get("/my-learning")
+    assert count(app, QuizAttempt) == 2
+    assert count(app, LessonDone) == 1
+    progress = client.get("/api/v1/me/progress").get_json()["modules"][0]
+    assert progress["quizzes"][0]["best_score"] == 100 and progress["lessons_done"] == 1
+
+
+def test_fifty_concurrent_submissions_record_every_attempt_and_one_completion(app, client, learner):
+    for lesson in LESSONS:
+        mark_done(client, lesson)
+    cookie = client.get_cookie("course_session").value
+    clients = []
+    for _ in range(50):
+        tab = app.test_client()
+        tab.set_cookie("course_session", cookie)
+        clients.append((tab, quiz_form(tab)))
+    statuses: list[int] = []
+    start = threading.Barrier(len(clients))
+
+    def send(tab, form):
+        start.wait()
+        statuses.append(answer(tab, RIGHT, form).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [303] * 50
+    assert count(app, QuizAttempt) == 50
+    assert count(app, ModuleCompletion) == 1
+
+
+def test_the_api_is_described_by_an_openapi_document(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/me/progress" in document["paths"]
+
+
+def test_export_includes_learning_data(app, client, learner):
+    mark_done(client, "why-a-partner")
+    answer(client, RIGHT)
+    data = client.get("/account/export").get_json()
+    assert data["lessons_done"][0]["lesson"] == "why-a-partner"
+    assert data["quiz_attempts"][0]["answers"] == {"q-host": ["embassy"], "q-partner": ["true"]}
