@@ -1,0 +1,124 @@
+"""A learner takes a whole module in a real browser, in English and in French."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PASSWORD, assert_accessible
+from content_examples import write_course
+
+pytestmark = pytest.mark.browser
+
+MODULE = "/modules/first-edit-a-thon"
+
+
+@pytest.fixture
+def content_dirs(tmp_path):
+    return write_course(tmp_path / "content")
+
+
+def sign_up(page, mailbox, email: str) -> None:
+    page.goto("/register")
+    page.fill("#display_name", "Awa")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.goto(mailbox.last_link(email))
+    page.click("main form button[type=submit]")
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+
+
+def answer_quiz(page, choices: dict[str, str]) -> None:
+    for question, option in choices.items():
+        page.check(f"#q-{question}-{option}")
+    page.click("form.quiz button[type=submit]")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_learner_takes_a_whole_module_fails_once_and_completes_it(
+    browser, live_server, mailbox, language
+):
+    context = browser.new_context(
+        base_url=live_server.url, locale=language, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    sign_up(page, mailbox, f"awa-{language}@example.org")
+    assert page.locator("html").get_attribute("lang") == language
+    page.goto(MODULE)
+    assert_accessible(page)
+    page.click(f"a[href='{MODULE}/continue']")
+    for _ in range(3):  # every lesson, in order
+        assert "/lessons/" in page.url
+        assert_accessible(page)
+        page.click("form.lesson-done button")
+    assert page.url.endswith("/quizzes/first-edit-a-thon-check")
+    assert_accessible(page)
+
+    answer_quiz(page, {"q-host": "alone", "q-partner": "false"})
+    assert page.locator(".result.failed").is_visible()
+    assert "0 %" in page.locator(".score").inner_text()
+    assert_accessible(page)
+    page.click(f"a[href='{MODULE}/quizzes/first-edit-a-thon-check']")
+    answer_quiz(page, {"q-host": "embassy", "q-partner": "true"})
+    assert page.locator(".result.passed").is_visible()
+    assert "100 %" in page.locator(".score").inner_text()
+
+    page.goto("/my-learning")
+    assert "100 %" in page.locator(".progress-text").inner_text()
+    assert page.locator(".done-mark").count() == 1
+    assert_accessible(page)
+    context.close()
+
+
+def test_a_learner_who_closes_the_browser_resumes_at_the_next_lesson(browser, live_server, mailbox):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    sign_up(page, mailbox, "ines@example.org")
+    page.goto(f"{MODULE}/lessons/why-a-partner")
+    page.click("form.lesson-done button")
+    context.close()  # the browser is closed mid-module
+
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, "ines@example.org")
+    assert page.url.endswith("/my-learning")
+    assert "1 of 4 steps done" in page.locator(".progress-text").inner_text()
+    page.get_by_role("link", name="Continue").click()
+    assert page.url.endswith(f"{MODULE}/lessons/on-the-day")
+    assert page.get_by_role("heading", name="On the day").is_visible()
+    context.close()
+
+
+def test_a_whole_module_on_a_320_pixel_screen_without_javascript(browser, live_server, mailbox):
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 320, "height": 640}
+    )
+    page = context.new_page()
+    page.goto(MODULE)
+    page.click(f"a[href='{MODULE}/continue']")
+    for _ in range(3):
+        page.click("form.lesson-done button")
+    answer_quiz(page, {"q-host": "embassy", "q-partner": "true"})
+    assert "100 %" in page.locator(".score").inner_text()
+    page.goto(MODULE)
+    assert page.locator(".done-mark").count() == 4  # three lessons and the quiz, for the visitor
+    context.close()
+    measuring = browser.new_context(
+        base_url=live_server.url, viewport={"width": 320, "height": 640}
+    )
+    page = measuring.new_page()
+    for path in (
+        "/modules",
+        MODULE,
+        f"{MODULE}/lessons/why-a-partner",
+        f"{MODULE}/quizzes/first-edit-a-thon-check",
+        "/initiatives/wikigap",
+    ):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    measuring.close()
