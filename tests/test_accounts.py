@@ -148,7 +148,7 @@ def test_sign_in_refuses_to_redirect_elsewhere(client, create_user, target):
         client, "/login", {"email": "ada@example.org", "password": PASSWORD, "next": target}
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/my-learning"
 
 
 def test_twenty_wrong_passwords_are_throttled_without_locking_the_owner_out(

@@ -41,7 +41,7 @@ def test_sign_up_sign_out_sign_in_and_switch_to_french(page, live_server, mailbo
     assert_accessible(page)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as Awa Ndiaye").wait_for()
+    page.get_by_role("heading", name="My learning").wait_for()
 
     page.get_by_role("link", name="My account").click()
     assert_accessible(page)
@@ -77,7 +77,7 @@ def test_reset_a_forgotten_password_through_the_emailed_link(
     page.get_by_label("Email address").fill("grace@example.org")
     page.get_by_label("Password").fill("a fresh passphrase")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as Grace").wait_for()
+    page.get_by_role("heading", name="My learning").wait_for()
 
 
 def test_pages_fit_a_320_pixel_screen(browser, live_server):
