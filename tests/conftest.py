@@ -301,3 +301,28 @@ def create_user_live(live_server: LiveServer) -> Any:
             db.session.commit()
 
     return create
+
+
+def run_together(calls: list[Any], timeout: float = 120) -> list[Any]:
+    """Start every call in its own thread at the same moment; return their results in order."""
+    results: list[Any] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(index: int) -> None:
+        start.wait()
+        results[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
+
+
+def browser_sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main form button[type=submit]")

@@ -6,7 +6,7 @@ Every page a journey visits is scanned with axe-core.
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, assert_accessible
+from conftest import PASSWORD, assert_accessible, browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -73,10 +73,7 @@ def test_reset_a_forgotten_password_through_the_emailed_link(
     page.get_by_text("Your password has been changed.").wait_for()
 
     page.get_by_role("button", name="Sign out").click()
-    page.goto("/login")
-    page.get_by_label("Email address").fill("grace@example.org")
-    page.get_by_label("Password").fill("a fresh passphrase")
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, "grace@example.org", "a fresh passphrase")
     page.get_by_role("heading", name="My learning").wait_for()
 
 

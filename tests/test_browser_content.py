@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, assert_accessible
+from conftest import assert_accessible, browser_sign_in
 from content_examples import write_examples
 
 from course.accounts.models import Role
@@ -19,10 +19,7 @@ def content_dirs(tmp_path):
 
 def test_a_trainer_previews_a_module_in_french_with_answer_keys(page, create_user_live):
     create_user_live("tess@example.org", role=Role.TRAINER)
-    page.goto("/login")
-    page.get_by_label("Email address").fill("tess@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, "tess@example.org")
     page.get_by_role("link", name="Course files").click()
     page.get_by_role("heading", name="Course files").wait_for()
     assert page.get_by_role("cell", name="up to date").count() >= 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, assert_accessible
+from conftest import PASSWORD, assert_accessible, browser_sign_in
 from content_examples import write_course
 
 pytestmark = pytest.mark.browser
@@ -28,13 +28,6 @@ def sign_up(page, mailbox, email: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
     page.goto(mailbox.last_link(email))
-    page.click("main form button[type=submit]")
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
 
 
@@ -90,7 +83,7 @@ def test_a_learner_who_closes_the_browser_resumes_at_the_next_lesson(browser, li
 
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
-    sign_in(page, "ines@example.org")
+    browser_sign_in(page, "ines@example.org")
     assert page.url.endswith("/my-learning")
     assert "1 of 4 steps done" in text_of(page, ".progress-text")
     page.get_by_role("link", name="Continue: Your first edit-a-thon with a partner").click()

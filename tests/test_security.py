@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
-from conftest import PASSWORD, csrf_token, login
+from conftest import PASSWORD, csrf_token, login, run_together
 from sqlalchemy import text
 
 from course.accounts.models import User
@@ -51,65 +49,30 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app):
             assert pragma("busy_timeout") >= 5000
 
 
+def sign_up_call(app, index: int, email: str):
+    """A visitor with their own browser session, ready to send the sign-up form."""
+    client = app.test_client()
+    data = {
+        "csrf_token": csrf_token(client, "/register"),
+        "display_name": f"Learner {index}",
+        "email": email,
+        "password": PASSWORD,
+    }
+    return lambda: client.post("/register", data=data).status_code
+
+
 def test_concurrent_sign_ups_never_hit_a_locked_database(app, mailbox):
     """Twenty visitors sign up at the same moment: every one succeeds, none gets a 500."""
     app.config["SIGNUP_LIMIT_PER_ADDRESS"] = "1000 per hour"
-    clients = [app.test_client() for _ in range(20)]
-    tokens = [csrf_token(c, "/register") for c in clients]
-    statuses: list[int] = []
-    start = threading.Barrier(len(clients))
-
-    def sign_up(index: int) -> None:
-        start.wait()
-        response = clients[index].post(
-            "/register",
-            data={
-                "csrf_token": tokens[index],
-                "display_name": f"Learner {index}",
-                "email": f"learner{index}@example.org",
-                "password": PASSWORD,
-            },
-        )
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert statuses == [303] * len(clients)
+    calls = [sign_up_call(app, i, f"learner{i}@example.org") for i in range(20)]
+    assert run_together(calls) == [303] * 20
     with app.app_context():
-        assert db.session.query(User).count() == len(clients)
-    assert len(mailbox.messages) == len(clients)
+        assert db.session.query(User).count() == 20
+    assert len(mailbox.messages) == 20
 
 
 def test_the_same_address_signing_up_twice_at_once_makes_one_account(app, mailbox):
-    clients = [app.test_client() for _ in range(8)]
-    tokens = [csrf_token(c, "/register") for c in clients]
-    start = threading.Barrier(len(clients))
-    statuses: list[int] = []
-
-    def sign_up(index: int) -> None:
-        start.wait()
-        statuses.append(
-            clients[index]
-            .post(
-                "/register",
-                data={
-                    "csrf_token": tokens[index],
-                    "display_name": "Ada",
-                    "email": "ada@example.org",
-                    "password": PASSWORD,
-                },
-            )
-            .status_code
-        )
-
-    threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert statuses == [303] * len(clients)
+    calls = [sign_up_call(app, i, "ada@example.org") for i in range(8)]
+    assert run_together(calls) == [303] * 8
     with app.app_context():
         assert db.session.query(User).count() == 1

@@ -71,6 +71,11 @@ def _neighbours(module: Module, step: Lesson | Quiz) -> tuple[object, object]:
     return before, after
 
 
+@bp.context_processor
+def learning_helpers() -> dict[str, object]:
+    return {"step_url": step_url}
+
+
 @bp.before_app_request
 def keep_guest_progress() -> None:
     """After a visitor signs up or in, record what they did before in their account."""
@@ -87,7 +92,6 @@ def catalogue() -> str:
     return render_template(
         "learning/catalogue.html",
         progress=services.progress(course(), _record()),
-        step_url=step_url,
     )
 
 
@@ -98,7 +102,6 @@ def module(module_id: str) -> str:
     return render_template(
         "learning/module.html",
         item=services.ModuleProgress(found, _record()),
-        step_url=step_url,
     )
 
 
@@ -123,7 +126,6 @@ def lesson(module_id: str, lesson_id: str) -> str:
         lesson=item,
         before=before,
         after=after,
-        step_url=step_url,
         initiatives=[
             course().initiatives[i] for i in item.initiatives if i in course().initiatives
         ],
@@ -263,7 +265,6 @@ def quiz_result(module_id: str, quiz_id: str) -> str:
         result=grade(item, valid),
         history=history,
         changed=changed,
-        step_url=step_url,
     )
 
 
@@ -274,7 +275,6 @@ def my_learning() -> str:
     return render_template(
         "learning/my_learning.html",
         progress=services.progress(course(), _record()),
-        step_url=step_url,
     )
 
 
