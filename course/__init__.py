@@ -20,6 +20,11 @@ from .accounts.auth import init_auth
 from .accounts.cli import users
 from .accounts.views import bp as accounts_bp
 from .authoring.views import bp as authoring_bp
+from .badges.cli import badges_group
+from .badges.jsonld import check_pins
+from .badges.services import award_earned, revoke_all_of
+from .badges.services import export_data as badges_export
+from .badges.views import bp as badges_bp
 from .cli import init_command
 from .config import ConfigError
 from .content.cli import content_group
@@ -81,10 +86,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(library_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(openapi_bp)
-    app.extensions["course_exporters"] = [learning_export]
+    app.register_blueprint(badges_bp)
+    app.extensions["course_exporters"] = [learning_export, badges_export]
+    app.extensions["course_completion_hooks"] = [award_earned]
+    app.extensions["course_deletion_hooks"] = [revoke_all_of]
+    check_pins()
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(content_group)
+    app.cli.add_command(badges_group)
     return app
 
 

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from .badges.cli import keygen
 from .db import MIGRATIONS_DIR
 
 CONFIG_TEMPLATE = """\
@@ -64,6 +65,7 @@ def init_command() -> None:
         click.echo(f"Kept {instance / 'config.py'}.")
     upgrade(directory=str(MIGRATIONS_DIR))
     click.echo("Database is at the latest schema.")
+    click.get_current_context().invoke(keygen)
     for mo_path in compile_translations(Path(app.config["TRANSLATIONS_DIR"])):
         click.echo(f"Compiled {mo_path}.")
     click.echo("Ready.")

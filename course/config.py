@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_HOURS": 1,
     "EMAIL_CONFIRM_DAYS": 3,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # The badge issuer, as verifiers and backpacks show it.
+    "ISSUER_NAME": "GLAM and gender course",
+    "ISSUER_EMAIL": None,
 }
 
 #: Settings that may come from ``COURSE_<NAME>`` environment variables, and their types.
@@ -81,6 +84,8 @@ ENVIRONMENT: dict[str, type] = {
     "MAIL_SENDER": str,
     "RATELIMIT_STORAGE": str,
     "PROXY_HOPS": int,
+    "ISSUER_NAME": str,
+    "ISSUER_EMAIL": str,
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db, migrate
 
@@ -90,3 +91,15 @@ def after_commit(callback: Any) -> None:
 
 def _after_commit_callbacks() -> list[Any]:
     return g.pop("after_commit", [])
+
+
+def insert_ignoring_duplicates(model: type[Any], **values: Any) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when a row was added.
+
+    How "only once" is enforced: the unique constraint decides, atomically, on SQLite and
+    PostgreSQL alike, and a duplicate is not an error.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)

@@ -29,6 +29,7 @@ from course.accounts import services
 from course.accounts.models import Role, User
 from course.cli import compile_translations
 from course.config import PROJECT_ROOT
+from course.badges.keys import KeyStore
 from course.extensions import db
 from course.ratelimit import DatabaseStorage, limiter
 
@@ -120,6 +121,9 @@ def make_app(tmp_path: Path, smtp_port: int, **overrides: Any) -> Flask:
     with app.app_context():
         db.drop_all()
         db.create_all()
+    keys = KeyStore(instance / "keys")
+    if not keys.all():
+        keys.generate()
     return app
 
 

@@ -279,6 +279,8 @@ def delete_account(user: User, password: str) -> None:
     """Erase ``user`` and everything attached to them, after checking their password."""
     if not _password_matches(user, password):
         raise InvalidCredentials(gettext("Your password is incorrect."))
+    for hook in current_app.extensions.get("course_deletion_hooks", ()):
+        hook(user)  # e.g. badges already published are revoked, not left dangling
     db.session.delete(user)
     db.session.flush()
 

@@ -12,22 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
 from ..content.model import Course, Lesson, Module, Quiz
+from ..db import insert_ignoring_duplicates
 from ..extensions import db
 from .grading import Answers, Grade, grade
 from .models import LessonDone, ModuleCompletion, QuizAttempt
-
-
-def _insert_ignoring_duplicates(model: type[db.Model], **values: Any) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when a row was added."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
 
 
 def _now() -> datetime:
@@ -135,7 +128,7 @@ def progress(course: Course, record: Record) -> list[ModuleProgress]:
 
 def mark_lesson_done(user: User, module: Module, lesson: Lesson, language: str) -> bool:
     """Record that ``user`` finished ``lesson``; True if this completed the module."""
-    _insert_ignoring_duplicates(
+    insert_ignoring_duplicates(
         LessonDone,
         user_id=user.id,
         module_id=module.id,
@@ -162,7 +155,7 @@ def record_attempt(
     Sending the same form again returns the attempt recorded the first time.
     """
     result = grade(quiz, answers)
-    _insert_ignoring_duplicates(
+    insert_ignoring_duplicates(
         QuizAttempt,
         user_id=user.id,
         module_id=module.id,
@@ -217,13 +210,17 @@ def complete_if_done(user: User, module: Module) -> bool:
         )
         if set(quiz_ids) - passed:
             return False
-    return _insert_ignoring_duplicates(
+    completed = insert_ignoring_duplicates(
         ModuleCompletion,
         user_id=user.id,
         module_id=module.id,
         content_hash=module.content_hash,
         completed_at=_now(),
     )
+    if completed:  # other features react in the same transaction (badges are awarded)
+        for hook in current_app.extensions.get("course_completion_hooks", ()):
+            hook(user, module)
+    return completed
 
 
 def attempts(user: User, quiz_id: str) -> list[QuizAttempt]:

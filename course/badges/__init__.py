@@ -1,0 +1,1 @@
+"""Badges: awarded on completion, issued as Open Badges 2.0 (hosted) and 3.0 (signed)."""

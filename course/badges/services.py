@@ -1,0 +1,292 @@
+"""Badge services: award on completion (once), sign, bake, revoke, and read awards back.
+
+An award is created in the same transaction as the completion that earned it; the unique
+constraint on (learner, badge) makes concurrent completions give one award.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..content.model import Badge, Course
+from ..content.store import course as current_course
+from ..db import insert_ignoring_duplicates
+from ..extensions import db
+from ..learning.models import ModuleCompletion, QuizAttempt
+from . import dataintegrity, documents
+from .baking import bake_png, bake_svg
+from .keys import KeyStore
+from .models import AuditEntry, Award
+
+
+def issuer() -> documents.Issuer:
+    config = current_app.config
+    return documents.Issuer(
+        base_url=config["BASE_URL"],
+        name=config["ISSUER_NAME"],
+        email=config["ISSUER_EMAIL"],
+        language=config["DEFAULT_LANGUAGE"],
+    )
+
+
+def keystore() -> KeyStore:
+    return KeyStore(Path(current_app.instance_path) / "keys")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def earned_badges(user: User, course: Course) -> list[Badge]:
+    """Badges whose modules ``user`` completed (with the badge's minimum score, if any)."""
+    completed = set(
+        db.session.scalars(
+            select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user.id)
+        )
+    )
+    earned = []
+    for badge in course.badges:
+        if not set(badge.modules) <= completed:
+            continue
+        if badge.min_score is not None and not _scores_reach(user, course, badge):
+            continue
+        earned.append(badge)
+    return earned
+
+
+def _scores_reach(user: User, course: Course, badge: Badge) -> bool:
+    quiz_ids = [q.id for m in badge.modules if (mod := course.module(m)) for q in mod.quizzes]
+    best = dict(
+        db.session.execute(
+            select(QuizAttempt.quiz_id, db.func.max(QuizAttempt.score))
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id.in_(quiz_ids))
+            .group_by(QuizAttempt.quiz_id)
+        ).all()
+    )
+    return all(best.get(quiz_id, 0) >= (badge.min_score or 0) for quiz_id in quiz_ids)
+
+
+def award_earned(user: User, module: Any = None) -> list[Award]:
+    """Award every badge ``user`` has earned and does not hold yet; return the new awards."""
+    course = current_course()
+    new = []
+    for badge in earned_badges(user, course):
+        award = issue(user, badge, course)
+        if award is not None:
+            new.append(award)
+    return new
+
+
+def issue(user: User, badge: Badge, course: Course) -> Award | None:
+    """Create and sign the award of ``badge`` for ``user``; None if they already hold it."""
+    issued_at = _now().replace(microsecond=0)
+    salt = secrets.token_hex(16)
+    uid = secrets.token_hex(16)
+    added = insert_ignoring_duplicates(
+        Award,
+        uid=uid,
+        user_id=user.id,
+        badge_id=badge.id,
+        issued_at=issued_at,
+        expires_at=issued_at + badge.valid_for if badge.valid_for else None,
+        salt=salt,
+        recipient_hash=documents.recipient_hash(user.email, salt),
+        show_name=False,
+        credential="",
+        evidence=json.dumps(_evidence(user, badge)),
+    )
+    if not added:
+        return None
+    award = db.session.scalars(select(Award).where(Award.uid == uid)).one()
+    award.credential = json.dumps(sign_credential(award, badge), ensure_ascii=False)
+    db.session.flush()
+    return award
+
+
+def _evidence(user: User, badge: Badge) -> list[dict[str, str]]:
+    rows = db.session.execute(
+        select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
+            ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(badge.modules)
+        )
+    ).all()
+    return [{"module": m, "completed_at": documents.timestamp(at)} for m, at in rows]
+
+
+def facts(award: Award, badge: Badge, course: Course | None = None) -> documents.AwardFacts:
+    course = course or current_course()
+    names = []
+    for entry in json.loads(award.evidence or "[]"):
+        module = course.module(entry["module"])
+        texts = module.texts if module else {}
+        title = texts.get(current_app.config["DEFAULT_LANGUAGE"]) or next(
+            iter(texts.values()), None
+        )
+        with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+            names.append(
+                gettext(
+                    "Completed the module “%(title)s”",
+                    title=title.title if title else entry["module"],
+                )
+            )
+    return documents.AwardFacts(
+        index=award.id,
+        uid=award.uid,
+        badge=badge,
+        salt=award.salt,
+        recipient_hash=award.recipient_hash,
+        issued_at=aware(award.issued_at),
+        expires_at=aware(award.expires_at),
+        evidence_names=tuple(names),
+    )
+
+
+def sign_credential(award: Award, badge: Badge) -> dict[str, Any]:
+    key = keystore().current()
+    unsigned = documents.ob3_credential(issuer(), facts(award, badge))
+    method = f"{issuer().ob3_id}#{key.multikey}"
+    return dataintegrity.sign(unsigned, key.private, method, documents.timestamp(award.issued_at))
+
+
+def baked_png(award: Award, badge: Badge) -> bytes:
+    artwork = Path(badge.images["png"]).read_bytes()
+    assertion = json.dumps(documents.ob2_assertion(issuer(), facts(award, badge)))
+    return bake_png(artwork, assertion, award.credential)
+
+
+def baked_svg(award: Award, badge: Badge) -> bytes:
+    artwork = Path(badge.images["svg"]).read_bytes()
+    assertion = json.dumps(documents.ob2_assertion(issuer(), facts(award, badge)))
+    return bake_svg(artwork, assertion, award.credential)
+
+
+def find(uid: str) -> Award | None:
+    """The award with this public id."""
+    if len(uid) > 64:
+        return None
+    return db.session.scalars(select(Award).where(Award.uid == uid)).first()
+
+
+def awards_of(user: User) -> list[Award]:
+    return list(
+        db.session.scalars(
+            select(Award).where(Award.user_id == user.id).order_by(Award.issued_at.desc())
+        )
+    )
+
+
+def awards_of_badge(badge_id: str) -> list[tuple[Award, User | None]]:
+    return list(
+        db.session.execute(
+            select(Award, User)
+            .outerjoin(User, User.id == Award.user_id)
+            .where(Award.badge_id == badge_id)
+            .order_by(Award.issued_at.desc())
+        ).tuples()
+    )
+
+
+def status(award: Award, now: datetime | None = None) -> str:
+    """ "valid", "revoked" or "expired"."""
+    if award.revoked_at:
+        return "revoked"
+    expires = aware(award.expires_at)
+    if expires and expires <= (now or _now()):
+        return "expired"
+    return "valid"
+
+
+def revoke(award: Award, actor: User | None, reason: str) -> None:
+    """Revoke ``award`` for good, with a reason that verifiers will see; audit-logged."""
+    if award.revoked_at:
+        return
+    award.revoked_at = _now()
+    award.revocation_reason = reason
+    db.session.add(
+        AuditEntry(
+            at=award.revoked_at,
+            actor_id=actor.id if actor else None,
+            action="revoke-award",
+            target=award.uid,
+            detail=reason,
+        )
+    )
+    db.session.flush()
+
+
+def holder_name(award: Award) -> str | None:
+    """The holder's display name, only if they chose to show it."""
+    if not award.show_name or award.user_id is None:
+        return None
+    user = db.session.get(User, award.user_id)
+    return user.display_name if user else None
+
+
+def set_show_name(award: Award, show: bool) -> None:
+    award.show_name = show
+    db.session.flush()
+
+
+def revoke_all_of(user: User) -> None:
+    """Before an account is deleted: its awards stay published, revoked, without the person."""
+    for award in awards_of(user):
+        revoke(award, None, "The holder deleted their account.")
+
+
+@dataclass
+class _StatusCache:
+    key: tuple[int, str] | None = None
+    document: dict[str, Any] | None = None
+
+
+_status_lock = threading.Lock()
+
+
+def status_list() -> dict[str, Any]:
+    """The signed revocation status list; signed again only when a revocation happened."""
+    revoked = set(db.session.scalars(select(Award.id).where(Award.revoked_at.is_not(None))))
+    key = (len(revoked), str(max(revoked, default=0)))
+    cache: _StatusCache = current_app.extensions.setdefault("course_status_list", _StatusCache())
+    with _status_lock:
+        if cache.key != key or cache.document is None:
+            signer = keystore().current()
+            now = _now().replace(microsecond=0)
+            unsigned = documents.status_list_credential(issuer(), revoked, now)
+            cache.document = dataintegrity.sign(
+                unsigned,
+                signer.private,
+                f"{issuer().ob3_id}#{signer.multikey}",
+                documents.timestamp(now),
+            )
+            cache.key = key
+        return cache.document
+
+
+def export_data(user: User) -> dict[str, object]:
+    """The badges part of "download my data"."""
+    return {
+        "awards": [
+            {
+                "badge": award.badge_id,
+                "public_page": issuer().url(f"/awards/{award.uid}"),
+                "issued_at": documents.timestamp(award.issued_at),
+                "status": status(award),
+                "show_name": award.show_name,
+            }
+            for award in awards_of(user)
+        ]
+    }
