@@ -27,9 +27,9 @@ from flask.testing import FlaskClient
 from course import create_app
 from course.accounts import services
 from course.accounts.models import Role, User
+from course.badges.keys import KeyStore
 from course.cli import compile_translations
 from course.config import PROJECT_ROOT
-from course.badges.keys import KeyStore
 from course.extensions import db
 from course.ratelimit import DatabaseStorage, limiter
 

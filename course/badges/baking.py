@@ -14,6 +14,8 @@ import struct
 import zlib
 
 import openbadges_bakery
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB2_KEYWORD = b"openbadges"
@@ -107,3 +109,47 @@ def bake_svg(artwork: bytes, assertion_json: str, credential_json: str) -> bytes
     """An SVG carrying the OB 2.0 assertion and the OB 3.0 credential."""
     svg = _ob2_bake(artwork, assertion_json).decode("utf-8")
     return bake_svg_credential(svg, credential_json).encode("utf-8")
+
+
+def read_png_itxt(data: bytes, keyword: bytes) -> str | None:
+    """The text of the (single) uncompressed iTXt chunk ``keyword``; None if absent.
+
+    Raises :class:`BakingError` for a broken PNG, a compressed or language-tagged chunk,
+    non-UTF-8 text or a duplicated chunk: none of these is an honest baked badge.
+    """
+    found = [body for kind, body in png_chunks(data) if kind == b"iTXt" and itxt_keyword(body) == keyword]
+    if not found:
+        return None
+    if len(found) > 1:
+        raise BakingError("the badge data appears more than once")
+    body = found[0][len(keyword) + 1 :]
+    if len(body) < 2 or body[0] != 0:
+        raise BakingError("compressed badge data is not accepted")
+    language, _, rest = body[2:].partition(b"\0")
+    if language:
+        raise BakingError("language-tagged badge data is not accepted")
+    _translated, _, text = rest.partition(b"\0")
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BakingError("badge data is not UTF-8") from None
+
+
+def read_svg_element(data: bytes, namespace: str, name: str) -> str | None:
+    """The text of the single ``name`` element in ``namespace`` of an SVG; None if absent.
+
+    Parsed with defusedxml: entity declarations and external references are refused.
+    """
+    try:
+        root = ElementTree.fromstring(data)  # no entities, no external references
+    except (DefusedXmlException, ElementTree.ParseError, ValueError) as error:
+        raise BakingError(f"not a readable SVG: {type(error).__name__}") from None
+    if not root.tag.endswith("}svg") and root.tag != "svg":
+        raise BakingError("not an SVG file")
+    found = root.findall(f".//{{{namespace}}}{name}")
+    if not found:
+        return None
+    if len(found) > 1:
+        raise BakingError("the badge data appears more than once")
+    # A VC-JWT is baked in the verify attribute, a JSON credential as the element's text.
+    return (found[0].text or "").strip() or found[0].get("verify", "").strip()
