@@ -117,7 +117,9 @@ def read_png_itxt(data: bytes, keyword: bytes) -> str | None:
     Raises :class:`BakingError` for a broken PNG, a compressed or language-tagged chunk,
     non-UTF-8 text or a duplicated chunk: none of these is an honest baked badge.
     """
-    found = [body for kind, body in png_chunks(data) if kind == b"iTXt" and itxt_keyword(body) == keyword]
+    found = [
+        body for kind, body in png_chunks(data) if kind == b"iTXt" and itxt_keyword(body) == keyword
+    ]
     if not found:
         return None
     if len(found) > 1:

@@ -196,7 +196,7 @@ def awards_of_badge(badge_id: str) -> list[tuple[Award, User | None]]:
             .outerjoin(User, User.id == Award.user_id)
             .where(Award.badge_id == badge_id)
             .order_by(Award.issued_at.desc())
-        ).tuples()
+        ).all()
     )
 
 

@@ -1,0 +1,69 @@
+"""A learner earns a badge, downloads it and shows its page; a trainer revokes it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PASSWORD, assert_accessible, browser_sign_in
+from content_examples import write_course
+
+from course.accounts.models import Role
+from course.badges import baking
+
+pytestmark = pytest.mark.browser
+
+MODULE = "/modules/first-edit-a-thon"
+
+
+@pytest.fixture
+def content_dirs(tmp_path):
+    return write_course(tmp_path / "content")
+
+
+def test_earn_download_show_then_revoke(browser, live_server, create_user_live, tmp_path):
+    create_user_live("awa@example.org")
+    create_user_live("tess@example.org", role=Role.TRAINER)
+    learner = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    page = learner.new_page()
+    browser_sign_in(page, "awa@example.org")
+    page.goto(f"{MODULE}/continue")
+    for _ in range(3):
+        page.click("form.lesson-done button")
+    page.check("#q-q-host-embassy")
+    page.check("#q-q-partner-true")
+    page.click("form.quiz button[type=submit]")
+    page.get_by_text("You completed this module").wait_for()
+
+    page.get_by_role("link", name="My badges").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="First edit-a-thon with a partner").click()
+    page.get_by_text("Valid").wait_for()
+    assert_accessible(page)
+    public_url = page.url
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Badge image (PNG) with the badge data inside").click()
+    saved = tmp_path / "badge.png"
+    download.value.save_as(saved)
+    credential = baking.read_png_itxt(saved.read_bytes(), baking.OB3_KEYWORD)
+    assert public_url.split("/awards/")[1] in credential
+    learner.close()
+
+    trainer = browser.new_context(base_url=live_server.url)
+    page = trainer.new_page()
+    browser_sign_in(page, "tess@example.org")
+    page.get_by_role("link", name="Badges awarded").click()
+    page.get_by_role("link", name="First edit-a-thon with a partner").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Revoke").click()
+    assert_accessible(page)
+    page.get_by_label("Reason, shown to anyone who checks this badge").fill("Awarded by mistake")
+    page.get_by_label("I confirm: this badge is revoked for good.").check()
+    page.get_by_role("button", name="Revoke this badge").click()
+    page.get_by_text("The badge is revoked.").wait_for()
+    trainer.close()
+
+    visitor = browser.new_context()
+    page = visitor.new_page()
+    page.goto(public_url)
+    assert page.get_by_text("Revoked on").is_visible()
+    assert page.get_by_text("Reason: Awarded by mistake").is_visible()
+    visitor.close()
