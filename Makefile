@@ -9,14 +9,14 @@ PORT ?= 5000
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 PYTEST_ARGS ?=
 
-.PHONY: serve test test-sqlite test-postgresql lint translations system-deps clean
+.PHONY: serve test test-sqlite test-postgresql lint translations system-deps ob2-validate clean
 
 serve: $(VENV)/.installed
 	$(BIN)/flask --app course init
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - \
 		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' "course:create_app()"
 
-test: $(VENV)/.installed-test node_modules/.installed system-deps
+test: $(VENV)/.installed-test node_modules/.installed system-deps .venv-ob2/.installed
 	$(MAKE) lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgresql
@@ -27,6 +27,18 @@ test-sqlite: $(VENV)/.installed-test node_modules/.installed
 # Every test that touches the database, again, on a throwaway PostgreSQL server.
 test-postgresql: $(VENV)/.installed-test
 	scripts/with-postgresql $(BIN)/pytest -m db $(PYTEST_ARGS)
+
+# 1EdTech's Open Badges 2.0 validator, in a venv of its own (its pins clash with ours; the
+# extra pins make version 1.1.2 import on Python 3.11). The suite runs it on our assertions.
+.venv-ob2/.installed:
+	test -x .venv-ob2/bin/python || $(PYTHON) -m venv .venv-ob2
+	.venv-ob2/bin/python -m pip install --quiet openbadges==1.1.2
+	.venv-ob2/bin/python -m pip install --quiet pycryptodome==3.23.0 'python-jose[pycryptodome]==3.1.0' 'pytz>=2023'
+	touch $@
+
+# Only the checks that outside Open Badges tools make of our badges.
+ob2-validate: $(VENV)/.installed-test .venv-ob2/.installed
+	$(BIN)/pytest tests/test_ob2_validator.py tests/test_badges.py -k "validator or independent or schema"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -57,4 +69,4 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache
+	rm -rf $(VENV) .venv-ob2 node_modules .pytest_cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, assert_accessible, browser_sign_in
+from conftest import assert_accessible, browser_sign_in
 from content_examples import write_course
 
 from course.accounts.models import Role
