@@ -101,5 +101,6 @@ def insert_ignoring_duplicates(model: type[Any], **values: Any) -> bool:
     """
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    # RETURNING says for sure whether a row went in (rowcount may be -1, "unknown").
+    return db.session.execute(statement.returning(model.id)).first() is not None

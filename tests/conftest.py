@@ -103,6 +103,7 @@ def make_app(tmp_path: Path, smtp_port: int, **overrides: Any) -> Flask:
     """An app on a fresh database (a new SQLite file, or a wiped PostgreSQL database)."""
     instance = tmp_path / "instance"
     instance.mkdir(exist_ok=True)
+    (tmp_path / "no-modules").mkdir(exist_ok=True)
     config = {
         "TESTING": True,
         "SECRET_KEY": secrets.token_urlsafe(48),
@@ -111,6 +112,9 @@ def make_app(tmp_path: Path, smtp_port: int, **overrides: Any) -> Flask:
         "DATABASE_URL": PG_URL or f"sqlite:///{instance / 'course.sqlite3'}",
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
+        # Tests bring their own course files; the shipped course has tests of its own.
+        "MODULES_DIR": str(tmp_path / "no-modules"),
+        "BADGES_DIR": str(tmp_path / "no-badges"),
     }
     config.update(overrides)
     os.environ["COURSE_INSTANCE_PATH"] = str(instance)
