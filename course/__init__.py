@@ -41,6 +41,7 @@ from .main.views import bp as main_bp
 from .openapi import bp as openapi_bp
 from .ratelimit import init_ratelimit
 from .security import init_security
+from .verification.views import bp as verification_bp
 
 __all__ = ["ConfigError", "ContentError", "create_app"]
 
@@ -87,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(learning_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(badges_bp)
+    app.register_blueprint(verification_bp)
     app.extensions["course_exporters"] = [learning_export, badges_export]
     app.extensions["course_completion_hooks"] = [award_earned]
     app.extensions["course_deletion_hooks"] = [revoke_all_of]

@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
     "SIGNUP_LIMIT_PER_ADDRESS": "10 per hour",
     "RESET_LIMIT_PER_ADDRESS": "10 per hour",
+    "VERIFY_LIMIT_PER_ADDRESS": "60 per minute",
     # Number of reverse proxies in front of the server that set X-Forwarded-* headers.
     "PROXY_HOPS": 0,
     "SESSION_DAYS": 30,

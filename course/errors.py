@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -50,7 +50,13 @@ def init_errors(app: Flask) -> None:
     """Render every HTTP error, and any unexpected exception, with the error template."""
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[object, int]:
+        if request.path.startswith("/api/"):  # API clients get JSON, in the same words
+            code = error.code or 500
+            title, message = MESSAGES.get(code, MESSAGES[500])
+            response = jsonify(error=str(title), message=str(message))
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            return response, code
         return render_error(error.code or 500)
 
     @app.errorhandler(CSRFError)
