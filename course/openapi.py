@@ -59,6 +59,73 @@ _PROGRESS = {
 }
 
 
+_STATUSES = [
+    "valid",
+    "revoked",
+    "expired",
+    "not_yet_valid",
+    "recipient_mismatch",
+    "altered",
+    "foreign_issuer",
+    "not_a_badge",
+    "unreadable",
+]
+
+_VERDICT = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": _STATUSES},
+        "explanation": {"type": "string"},
+        "badge": {"type": ["object", "null"]},
+        "issuer": {"type": ["object", "null"]},
+        "issued_on": {"type": ["string", "null"], "format": "date-time"},
+        "expires_on": {"type": ["string", "null"], "format": "date-time"},
+        "revocation_reason": {"type": ["string", "null"]},
+        "evidence": {"type": ["string", "null"], "format": "uri"},
+        "award": {"type": ["string", "null"], "format": "uri"},
+        "check_at": {"type": ["string", "null"]},
+        "checks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "check": {"type": "string"},
+                    "passed": {"type": ["boolean", "null"]},
+                    "description": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["status", "explanation", "checks"],
+}
+
+_AWARDS = {
+    "type": "object",
+    "properties": {
+        "awards": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    key: {"type": "string"}
+                    for key in (
+                        "id",
+                        "badge",
+                        "status",
+                        "issued_at",
+                        "ob2_assertion",
+                        "ob3_credential",
+                        "baked_png",
+                        "baked_svg",
+                        "public_page",
+                    )
+                },
+            },
+        }
+    },
+}
+
+
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document for this server."""
     return {
@@ -78,7 +145,12 @@ def document() -> dict[str, Any]:
                     "name": current_app.config["SESSION_COOKIE_NAME"],
                 }
             },
-            "schemas": {"Progress": _PROGRESS, "Error": _ERROR},
+            "schemas": {
+                "Progress": _PROGRESS,
+                "Error": _ERROR,
+                "Verdict": _VERDICT,
+                "Awards": _AWARDS,
+            },
         },
         "paths": {
             "/api/v1/me/progress": {
@@ -105,8 +177,68 @@ def document() -> dict[str, Any]:
                         },
                     },
                 }
-            }
+            },
+            "/api/v1/me/awards": {
+                "get": {
+                    "summary": "My badges, with the URL of each of their forms",
+                    "operationId": "getMyAwards",
+                    "security": [{"session": []}],
+                    "responses": {
+                        "200": _json_response("My awards.", "Awards"),
+                        "401": _json_response("Not signed in.", "Error"),
+                    },
+                }
+            },
+            "/api/v1/verify": {
+                "post": {
+                    "summary": "Check a badge: an image, a link, an OB 3.0 credential or a VC-JWT",
+                    "description": (
+                        "No account needed; cross-origin calls are allowed. A well-formed request "
+                        "answers 200 whatever the verdict. Links elsewhere are never fetched."
+                    ),
+                    "operationId": "verifyBadge",
+                    "requestBody": {
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "file": {"type": "string", "format": "binary"},
+                                        "email": {"type": "string"},
+                                    },
+                                    "required": ["file"],
+                                }
+                            },
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "url": {"type": "string"},
+                                        "credential": {"type": ["string", "object"]},
+                                        "jwt": {"type": "string"},
+                                        "email": {"type": "string"},
+                                    },
+                                }
+                            },
+                        }
+                    },
+                    "responses": {
+                        "200": _json_response("The verdict.", "Verdict"),
+                        "400": _json_response("Nothing to check, or more than one thing.", "Error"),
+                        "413": _json_response("Larger than 2 MB.", "Error"),
+                        "415": _json_response("Neither JSON nor multipart.", "Error"),
+                        "429": _json_response("Too many checks; see Retry-After.", "Error"),
+                    },
+                }
+            },
         },
+    }
+
+
+def _json_response(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
     }
 
 

@@ -30,7 +30,7 @@ def _verdict_from(upload: FileStorage | None, text: str | None, email: str | Non
     """Read whatever was sent and decide; bad input becomes a verdict, never an error."""
     try:
         if upload is not None and upload.filename:
-            submission = read_upload(upload.read())
+            submission = read_upload(_read(upload))
         else:
             submission = read_text(text or "")
     except Unreadable as error:
@@ -38,6 +38,14 @@ def _verdict_from(upload: FileStorage | None, text: str | None, email: str | Non
     except NotABadge as error:
         return Verdict("not_a_badge", detail=str(error))
     return verify_submission(submission, (email or "")[:MAX_EMAIL])
+
+
+def _read(upload: FileStorage) -> bytes:
+    # Close at once: large uploads are spooled to an anonymous temporary file.
+    try:
+        return upload.read()
+    finally:
+        upload.close()
 
 
 def _render(verdict: Verdict | None, status: int = 200, **form: str) -> tuple[str, int]:
@@ -127,7 +135,7 @@ def _bulk_rows() -> list[tuple[str, Verdict]]:
     links = request.files.get("links")
     if links is not None and links.filename:
         try:
-            text = links.read().decode("utf-8-sig")
+            text = _read(links).decode("utf-8-sig")
         except UnicodeDecodeError:
             return [(links.filename, Verdict("unreadable", detail="the CSV file is not UTF-8"))]
         for line in list(csv.reader(io.StringIO(text)))[:MAX_BULK_ROWS]:
