@@ -55,8 +55,9 @@ def test_an_affiliate_checks_a_badge_before_and_after_revocation(browser, live_s
 
 def test_the_qr_code_link_checks_the_award_in_french(browser, live_server):
     uid = award_for(live_server, "ines@example.org")
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR",
-                                  extra_http_headers={"Accept-Language": "fr"})
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", extra_http_headers={"Accept-Language": "fr"}
+    )
     page = context.new_page()
     page.goto(f"/awards/{uid}")
     assert page.locator("figure.qr svg").count() == 1
