@@ -1,0 +1,101 @@
+"""The shipped course keeps its structural promises (issue: the course itself)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from course.config import PROJECT_ROOT
+from course.content.coverage import coverage
+from course.content.loader import load_course
+
+LANGUAGES = ("en", "fr")
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_course(PROJECT_ROOT / "modules", PROJECT_ROOT / "badges", LANGUAGES)
+
+
+@pytest.fixture(scope="module")
+def shipped(loaded):
+    return loaded[0]
+
+
+def words(path: str) -> int:
+    text = Path(path).read_text(encoding="utf-8")
+    body = re.sub(r"(?ms)\A---.*?^---", "", text)
+    body = re.sub(r"(?m)^\[\^[^\]]+\]:.*$", "", body)
+    return len(body.split())
+
+
+def test_content_check_is_clean_and_complete_in_both_languages(loaded):
+    course, report = loaded
+    assert [str(p) for p in report.problems] == []
+    for language in LANGUAGES:
+        assert coverage(course, language).complete, str(coverage(course, language))
+
+
+def test_six_modules_each_with_three_to_five_lessons_and_a_quiz(shipped):
+    assert len(shipped.modules) >= 6
+    for module in shipped.modules:
+        assert 3 <= len(module.lessons) <= 5, module.id
+        assert len(module.quizzes) >= 1, module.id
+        for language in LANGUAGES:
+            assert len(module.texts[language].outcomes) >= 2, (module.id, language)
+
+
+def test_lessons_are_500_to_1200_words_and_cite_sources(shipped):
+    for module in shipped.modules:
+        for lesson in module.lessons:
+            english = lesson.versions["en"]
+            assert 500 <= words(english.path) <= 1200, (module.id, lesson.id, words(english.path))
+            for language in LANGUAGES:
+                html = lesson.versions[language].html
+                assert re.search(r'<div class="footnote">.*href="https?://', html, re.S), (
+                    lesson.id,
+                    language,
+                )
+                assert "<h2>Sources</h2>" in html, (lesson.id, language)
+
+
+def test_every_lesson_draws_on_a_documented_initiative_present_in_both_languages(shipped):
+    for module in shipped.modules:
+        for lesson in module.lessons:
+            assert lesson.initiatives, lesson.id
+            for initiative in lesson.initiatives:
+                assert set(LANGUAGES) <= set(shipped.initiatives[initiative].texts), initiative
+            for language in LANGUAGES:
+                html = lesson.versions[language].html
+                assert 'href="/initiatives/' in html, (lesson.id, language)
+
+
+def test_the_library_holds_at_least_twelve_initiatives_in_both_languages(shipped):
+    complete = [i for i in shipped.initiatives.values() if set(LANGUAGES) <= set(i.texts)]
+    assert len(complete) >= 12
+    for initiative in complete:
+        assert initiative.sources and all(s.url.startswith("http") for s in initiative.sources)
+
+
+def test_quizzes_have_six_to_ten_questions_with_feedback_on_every_option(shipped):
+    for module in shipped.modules:
+        for quiz in module.quizzes:
+            assert 6 <= len(quiz.questions) <= 10, quiz.id
+            for question in quiz.questions:
+                for language in LANGUAGES:
+                    assert question.texts[language].explanation, (quiz.id, question.id, language)
+                    for option in question.options:
+                        assert option.texts[language].feedback, (quiz.id, question.id, option.id)
+
+
+def test_a_badge_per_module_and_a_capstone_requiring_all_six(shipped):
+    module_ids = {m.id for m in shipped.modules}
+    covered = {m for badge in shipped.badges if len(badge.modules) == 1 for m in badge.modules}
+    assert covered == module_ids
+    capstone = [b for b in shipped.badges if set(b.modules) == module_ids]
+    assert len(capstone) == 1
+    for badge in shipped.badges:
+        assert {"svg", "png"} <= set(badge.images), badge.id
+        assert set(LANGUAGES) <= set(badge.names), badge.id
