@@ -45,5 +45,5 @@ def test_anyone_filters_the_initiatives_library(page):
     page.get_by_label("Region").select_option("africa")
     page.get_by_role("button", name="Show").click()
     page.get_by_role("link", name="#WikiGap").click()
-    page.get_by_role("heading", name="Sources").wait_for()
+    page.get_by_role("heading", name="All sources on this initiative").wait_for()
     assert_accessible(page)
