@@ -9,7 +9,7 @@ PORT ?= 5000
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 PYTEST_ARGS ?=
 
-.PHONY: serve test test-sqlite test-postgresql lint translations system-deps ob2-validate clean
+.PHONY: serve test test-sqlite test-postgresql lint translations system-deps ob2-validate bench clean
 
 serve: $(VENV)/.installed
 	$(BIN)/flask --app course init
@@ -34,6 +34,22 @@ test-postgresql: $(VENV)/.installed-test
 	test -x .venv-ob2/bin/python || $(PYTHON) -m venv .venv-ob2
 	.venv-ob2/bin/python -m pip install --quiet openbadges==1.1.2
 	.venv-ob2/bin/python -m pip install --quiet pycryptodome==3.23.0 'python-jose[pycryptodome]==3.1.0' 'pytz>=2023'
+	touch $@
+
+# Performance against baselines measured in the same run (not part of `make test`):
+# bench/results.md, bench/results.json and the README's table. `make bench DB=postgresql`
+# runs it on a throwaway PostgreSQL server.
+bench: $(VENV)/.installed-bench
+	scripts/install-system-deps --bench
+ifeq ($(DB),postgresql)
+	scripts/install-system-deps
+	scripts/with-postgresql $(BIN)/python bench/run.py --postgresql
+else
+	$(BIN)/python bench/run.py
+endif
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
 
 # Only the checks that outside Open Badges tools make of our badges.
