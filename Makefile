@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 serve: $(VENV)/.installed
 	$(BIN)/flask --app course init
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - \
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --preload --access-logfile - \
 		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' "course:create_app()"
 
 test: $(VENV)/.installed-test node_modules/.installed system-deps .venv-ob2/.installed

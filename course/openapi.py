@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from .verification.service import STATUSES
+
 bp = Blueprint("openapi", __name__)
 
 _ERROR = {
@@ -59,22 +61,10 @@ _PROGRESS = {
 }
 
 
-_STATUSES = [
-    "valid",
-    "revoked",
-    "expired",
-    "not_yet_valid",
-    "recipient_mismatch",
-    "altered",
-    "foreign_issuer",
-    "not_a_badge",
-    "unreadable",
-]
-
 _VERDICT = {
     "type": "object",
     "properties": {
-        "status": {"type": "string", "enum": _STATUSES},
+        "status": {"type": "string", "enum": list(STATUSES)},
         "explanation": {"type": "string"},
         "badge": {"type": ["object", "null"]},
         "issuer": {"type": ["object", "null"]},

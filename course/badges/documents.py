@@ -78,6 +78,18 @@ def image_url(issuer: Issuer, badge: Badge) -> str:
     return issuer.url(f"/badges/classes/{badge.id}/image.{kind}")
 
 
+def _alignment(alignment: Any) -> dict[str, str]:
+    """An alignment in the terms both specifications share, without empty fields."""
+    fields = {
+        "targetName": alignment.name,
+        "targetUrl": alignment.url,
+        "targetDescription": alignment.description,
+        "targetFramework": alignment.framework,
+        "targetCode": alignment.code,
+    }
+    return {key: value for key, value in fields.items() if value}
+
+
 # --- Open Badges 2.0 ---------------------------------------------------------------------
 
 
@@ -110,20 +122,7 @@ def ob2_badge_class(issuer: Issuer, badge: Badge) -> dict[str, Any]:
         "tags": list(badge.tags),
     }
     if badge.alignments:
-        document["alignment"] = [
-            {
-                k: v
-                for k, v in {
-                    "targetName": a.name,
-                    "targetUrl": a.url,
-                    "targetDescription": a.description,
-                    "targetFramework": a.framework,
-                    "targetCode": a.code,
-                }.items()
-                if v
-            }
-            for a in badge.alignments
-        ]
+        document["alignment"] = [_alignment(a) for a in badge.alignments]
     return document
 
 
@@ -204,19 +203,7 @@ def ob3_credential(issuer: Issuer, facts: AwardFacts) -> dict[str, Any]:
         achievement["tag"] = list(badge.tags)
     if badge.alignments:
         achievement["alignment"] = [
-            {
-                k: v
-                for k, v in {
-                    "type": ["Alignment"],
-                    "targetName": a.name,
-                    "targetUrl": a.url,
-                    "targetDescription": a.description,
-                    "targetFramework": a.framework,
-                    "targetCode": a.code,
-                }.items()
-                if v
-            }
-            for a in badge.alignments
+            {"type": ["Alignment"], **_alignment(a)} for a in badge.alignments
         ]
     credential: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OB_V3],

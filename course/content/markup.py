@@ -8,8 +8,8 @@ sanitized by nh3 afterwards. What the sanitizer would remove is also reported to
 
 from __future__ import annotations
 
-import sys
-import time
+import ctypes
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,18 +109,23 @@ class _Deadline(Exception):
 def _with_deadline(function: Callable[[], str], seconds: float) -> str:
     """Run ``function``, interrupting it once ``seconds`` have passed.
 
-    A tracing hook on Python function calls raises inside the renderer, which works in any
-    thread (signals only work in the main one) and stops the work instead of abandoning it.
+    A watchdog timer raises an exception inside this thread (CPython's async exception),
+    which stops the work instead of abandoning it, works in any thread (signals only work in
+    the main one) and costs nothing while the work runs, unlike a tracing hook.
     """
-    deadline = time.monotonic() + seconds
+    thread = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
 
-    def tracer(frame: Any, event: str, arg: Any) -> None:
-        if time.monotonic() > deadline:
-            raise _Deadline
-        return None
+    def interrupt() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_Deadline))
 
-    previous = sys.gettrace()
-    sys.settrace(tracer)
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
     try:
         return function()
     except _Deadline:
@@ -129,7 +134,11 @@ def _with_deadline(function: Callable[[], str], seconds: float) -> str:
             "(long runs of [, * or nested lists are the usual cause)"
         ) from None
     finally:
-        sys.settrace(previous)
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["fired"]:  # fired as the work ended: drop the exception if still pending
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
 
 
 class _Audit(HTMLParser):

@@ -143,6 +143,16 @@ def _hash_matches(identity: str, salt: str | None, email: str) -> bool:
     return digest == expected.lower()
 
 
+def _record_recipient(verdict: Verdict, matches: bool) -> bool:
+    """Note whether the badge is the given email's; a mismatch decides the verdict."""
+    if matches:
+        verdict.add("recipient", True, _l("It was issued to the email address given."))
+    else:
+        verdict.add("recipient", False, _l("It was not issued to the email address given."))
+        verdict.status = "recipient_mismatch"
+    return matches
+
+
 def normal_email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
     return email or None
@@ -213,16 +223,9 @@ def verdict_for_award(award: Award, email: str | None, verdict: Verdict | None =
         return verdict
     verdict.add("in_validity_period", True, _l("It is within its validity period."))
     if email:
-        matches = documents.recipient_hash(email, award.salt) == award.recipient_hash
-        verdict.add(
-            "recipient",
-            matches,
-            _l("It was issued to the email address given.")
-            if matches
-            else _l("It was not issued to the email address given."),
-        )
-        if not matches:
-            verdict.status = "recipient_mismatch"
+        if not _record_recipient(
+            verdict, documents.recipient_hash(email, award.salt) == award.recipient_hash
+        ):
             return verdict
     else:
         verdict.add(
@@ -357,16 +360,7 @@ def _check_recipient(verdict: Verdict, credential: dict[str, Any], email: str | 
         and _hash_matches(i["identityHash"], i.get("salt"), email)
         for i in identifiers
     )
-    verdict.add(
-        "recipient",
-        matches,
-        _l("It was issued to the email address given.")
-        if matches
-        else _l("It was not issued to the email address given."),
-    )
-    if not matches:
-        verdict.status = "recipient_mismatch"
-    return matches
+    return _record_recipient(verdict, matches)
 
 
 def _describe_credential(verdict: Verdict, credential: dict[str, Any]) -> None:
