@@ -37,7 +37,7 @@ def test_an_affiliate_checks_a_badge_before_and_after_revocation(browser, live_s
 
     assert check(page, image) == "Valid"
     assert page.get_by_text("This badge is real and valid").is_visible()
-    assert page.get_by_text("The signature matches the data").is_visible()
+    assert page.get_by_text("It is exactly the credential we issued and signed").is_visible()
     assert_accessible(page)
 
     assert check(page, image, "someone.else@example.org") == "Not issued to this email"
