@@ -462,6 +462,11 @@ PROFILED = {
         "for n in range(200):\n"
         "    client.post(QUIZ, data={'form_token': f'profile{n:012d}', 'version': VERSION, **ANSWERS})"
     ),
+    "startup": (
+        "from course.content.loader import load_course\n"
+        "from pathlib import Path\n"
+        "load_course(Path(GENERATED) / 'modules', Path(GENERATED) / 'badges', ['en', 'fr'])"
+    ),
     "verify": (
         "import io\n"
         "for _ in range(100):\n"
@@ -485,6 +490,7 @@ def profile(env: dict[str, str], kind: str, info: dict[str, Any], baked: Path) -
         QUIZ = "/modules/{info["module"]}/quizzes/{info["quiz"]}"
         VERSION, ANSWERS = {info["version"]!r}, {info["answers"]!r}
         BAKED = open({str(baked)!r}, "rb").read()
+        GENERATED = {str(baked.parent.parent / "generated")!r}
         profiler = Profiler(interval=0.0005)
         profiler.start()
     """)
@@ -700,7 +706,13 @@ def report(r: dict[str, Any], env: dict[str, str], info: dict[str, Any]) -> None
             *lines,
         ]
     )
-    kinds = {"Lesson": "lesson", "Quiz": "quiz", "Verifications": "verify"}
+    kinds = {
+        "Lesson": "lesson",
+        "Quiz": "quiz",
+        "Verifications": "verify",
+        "Start-up": "startup",
+        "content check": "startup",
+    }
     profiled = sorted(
         {kind for name in missed for word, kind in kinds.items() if name.startswith(word)}
     )
