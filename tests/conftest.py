@@ -276,12 +276,23 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+def settle(context: Any) -> None:
+    """Let every page finish loading (stylesheets too) before its browser closes.
+
+    Closing mid-request leaves the test server's file handle open, which the suite treats as
+    an error; a person closing a tab mid-load is tested by what they see next, not by that.
+    """
+    for page in context.pages:
+        page.wait_for_load_state("load")
+
+
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    settle(context)
     context.close()
 
 

@@ -6,7 +6,7 @@ Every page a journey visits is scanned with axe-core.
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, assert_accessible, browser_sign_in
+from conftest import PASSWORD, assert_accessible, browser_sign_in, settle
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +83,7 @@ def test_pages_fit_a_320_pixel_screen(browser, live_server):
     for path in ("/", "/register", "/login", "/reset", "/no-such-page"):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    settle(context)
     context.close()
 
 
@@ -101,6 +102,7 @@ def test_signing_in_and_switching_language_work_without_javascript(
     page.get_by_role("heading", name="Mon compte").wait_for()
     page.get_by_role("button", name="Se déconnecter").click()
     assert page.get_by_role("link", name="Se connecter").first.is_visible()
+    settle(context)
     context.close()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_accessible, browser_sign_in
+from conftest import assert_accessible, browser_sign_in, settle
 from content_examples import write_course
 
 from course.accounts.models import Role
@@ -45,6 +45,7 @@ def test_earn_download_show_then_revoke(browser, live_server, create_user_live, 
     download.value.save_as(saved)
     credential = baking.read_png_itxt(saved.read_bytes(), baking.OB3_KEYWORD)
     assert public_url.split("/awards/")[1] in credential
+    settle(learner)
     learner.close()
 
     trainer = browser.new_context(base_url=live_server.url)
@@ -59,6 +60,7 @@ def test_earn_download_show_then_revoke(browser, live_server, create_user_live, 
     page.get_by_label("I confirm: this badge is revoked for good.").check()
     page.get_by_role("button", name="Revoke this badge").click()
     page.get_by_text("The badge is revoked.").wait_for()
+    settle(trainer)
     trainer.close()
 
     visitor = browser.new_context()
@@ -66,4 +68,5 @@ def test_earn_download_show_then_revoke(browser, live_server, create_user_live, 
     page.goto(public_url)
     assert page.get_by_text("Revoked on").is_visible()
     assert page.get_by_text("Reason: Awarded by mistake").is_visible()
+    settle(visitor)
     visitor.close()

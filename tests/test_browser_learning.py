@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, assert_accessible, browser_sign_in
+from conftest import PASSWORD, assert_accessible, browser_sign_in, settle
 from content_examples import write_course
 
 pytestmark = pytest.mark.browser
@@ -70,6 +70,7 @@ def test_a_learner_takes_a_whole_module_fails_once_and_completes_it(
     assert "100 %" in text_of(page, ".progress-text")
     assert page.locator(".done-mark").count() == 1
     assert_accessible(page)
+    settle(context)
     context.close()
 
 
@@ -79,6 +80,7 @@ def test_a_learner_who_closes_the_browser_resumes_at_the_next_lesson(browser, li
     sign_up(page, mailbox, "ines@example.org")
     page.goto(f"{MODULE}/lessons/why-a-partner")
     page.click("form.lesson-done button")
+    settle(context)
     context.close()  # the browser is closed mid-module
 
     context = browser.new_context(base_url=live_server.url)
@@ -89,6 +91,7 @@ def test_a_learner_who_closes_the_browser_resumes_at_the_next_lesson(browser, li
     page.get_by_role("link", name="Continue: Your first edit-a-thon with a partner").click()
     assert page.url.endswith(f"{MODULE}/lessons/on-the-day")
     assert page.get_by_role("heading", name="On the day").is_visible()
+    settle(context)
     context.close()
 
 
@@ -105,6 +108,7 @@ def test_a_whole_module_on_a_320_pixel_screen_without_javascript(browser, live_s
     assert "100 %" in text_of(page, ".score")
     page.goto(MODULE)
     assert page.locator(".done-mark").count() == 4  # three lessons and the quiz, for the visitor
+    settle(context)
     context.close()
     measuring = browser.new_context(
         base_url=live_server.url, viewport={"width": 320, "height": 640}
@@ -119,4 +123,5 @@ def test_a_whole_module_on_a_320_pixel_screen_without_javascript(browser, live_s
     ):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    settle(measuring)
     measuring.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_accessible
+from conftest import assert_accessible, settle
 from content_examples import write_course
 from test_ob2_validator import award_for
 
@@ -50,6 +50,7 @@ def test_an_affiliate_checks_a_badge_before_and_after_revocation(browser, live_s
     assert check(page, image) == "Revoked"
     assert page.get_by_text("Reason given by the issuer: Awarded by mistake").is_visible()
     assert_accessible(page)
+    settle(context)
     context.close()
 
 
@@ -64,4 +65,5 @@ def test_the_qr_code_link_checks_the_award_in_french(browser, live_server):
     page.goto(f"/verify?award={uid}")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("#verdict-title").inner_text() == "Valide"
+    settle(context)
     context.close()
