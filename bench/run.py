@@ -706,6 +706,26 @@ def report(r: dict[str, Any], env: dict[str, str], info: dict[str, Any]) -> None
             *lines,
         ]
     )
+    why = {
+        "Lesson": "rendering the page (Jinja templates, context processors, URL building, the CSRF "
+        "token) costs a few milliseconds of CPU per request; see the lesson profile.",
+        "Quiz": "SQLite has one writer at a time: each submission holds the write lock (BEGIN "
+        "IMMEDIATE) from its first query to its commit; see the quiz profile.",
+        "Start-up": "every lesson is rendered and sanitized at load, a few milliseconds per document "
+        "for 400 documents; a render cache keyed by file hash would take this off restarts.",
+        "content check": "the same rendering as start-up, plus the interpreter's own start.",
+        "Peak": "VmHWM counts in each worker the pages it shares with the gunicorn master after "
+        "--preload (the loaded course and libraries), so it overstates what each worker adds.",
+        "Verifications": "see the verification profile.",
+    }
+    reasons = [
+        f"- {name}: {text}"
+        for name in missed
+        for word, text in why.items()
+        if name.startswith(word)
+    ]
+    if reasons:
+        markdown += "\n\nWhy the missed targets are missed:\n\n" + "\n".join(reasons)
     kinds = {
         "Lesson": "lesson",
         "Quiz": "quiz",
