@@ -258,3 +258,20 @@ def test_export_includes_learning_data(app, client, learner):
     data = client.get("/account/export").get_json()
     assert data["lessons_done"][0]["lesson"] == "why-a-partner"
     assert data["quiz_attempts"][0]["answers"] == {"q-host": ["embassy"], "q-partner": ["true"]}
+
+
+def test_trainers_see_how_learners_do_without_anyones_answers(app, client, learner):
+    answer(client, WRONG)
+    answer(client, RIGHT)
+    with app.app_context():
+        accounts.create_user("tess@example.org", "Tess", PASSWORD, Role.TRAINER)
+        db.session.commit()
+    path = "/trainer/modules/first-edit-a-thon/quizzes/first-edit-a-thon-check/results"
+    assert client.get(path).status_code == 403  # a learner
+    trainer = app.test_client()
+    login(trainer, "tess@example.org")
+    page = trainer.get(path).get_data(as_text=True)
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
+    assert facts["Learners who took it"] == "1" and facts["Learners who passed"] == "1"
+    assert facts["Average first-attempt score"] == "0 %" and facts["Average best score"] == "100 %"
+    assert "ada@example.org" not in page and "Ada" not in page

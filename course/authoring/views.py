@@ -8,6 +8,7 @@ from ..accounts.auth import role_required
 from ..accounts.models import Role
 from ..content.coverage import coverage
 from ..content.store import content
+from . import results
 
 bp = Blueprint("authoring", __name__, url_prefix="/trainer", template_folder="templates")
 
@@ -41,4 +42,17 @@ def module(module_id: str) -> str:
         abort(404)
     return render_template(
         "authoring/module.html", module=found, preview_language=language, languages=languages
+    )
+
+
+@bp.get("/modules/<module_id>/quizzes/<quiz_id>/results")
+@role_required(Role.TRAINER, Role.ADMIN)
+def quiz_results(module_id: str, quiz_id: str) -> str:
+    """How learners do on one quiz: first-attempt and best scores, and each question's rate."""
+    found = content().course.module(module_id)
+    quiz = found.quiz(quiz_id) if found else None
+    if quiz is None:
+        abort(404)
+    return render_template(
+        "authoring/quiz_results.html", module=found, quiz=quiz, results=results.quiz_results(quiz)
     )
