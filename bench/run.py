@@ -31,6 +31,7 @@ import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +198,7 @@ def seed(instance: Path, env: dict[str, str]) -> dict[str, Any]:
                     "score": result.score,
                     "passed": result.passed,
                     "language": "en",
-                    "submitted_at": badges._now(),
+                    "submitted_at": datetime.now(UTC),
                 }
             )
             if len(rows) == 5000:
@@ -214,7 +215,7 @@ def seed(instance: Path, env: dict[str, str]) -> dict[str, Any]:
                 user_id=user_id,
                 module_id=badge.modules[0],
                 content_hash="bench",
-                completed_at=badges._now(),
+                completed_at=datetime.now(UTC),
             )
             badges.award_earned(db.session.get(User, user_id))
         db.session.commit()
@@ -229,7 +230,7 @@ def seed(instance: Path, env: dict[str, str]) -> dict[str, Any]:
                 user_id=user_id,
                 module_id=badge.modules[0],
                 content_hash="bench",
-                completed_at=badges._now(),
+                completed_at=datetime.now(UTC),
             )
             start = time.perf_counter()
             award = badges.issue(user, badge, shipped)

@@ -112,7 +112,7 @@ def ob2_assertion(uid: str) -> Response:
 @bp.get("/badges/credentials/<uid>")
 def ob3_credential(uid: str) -> Response:
     """The signed OpenBadgeCredential, as issued (revocation shows in the status list)."""
-    award, _badge_ = _award(uid)
+    award = _award(uid)[0]
     response = current_app.response_class(award.credential, mimetype="application/vc+ld+json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.args.get("download"):

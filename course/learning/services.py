@@ -155,7 +155,7 @@ def record_attempt(
     Sending the same form again returns the attempt recorded the first time.
     """
     result = grade(quiz, answers)
-    insert_ignoring_duplicates(
+    added = insert_ignoring_duplicates(
         QuizAttempt,
         user_id=user.id,
         module_id=module.id,
@@ -175,9 +175,12 @@ def record_attempt(
             QuizAttempt.user_id == user.id, QuizAttempt.form_token == form_token
         )
     ).one()
-    if attempt.content_hash == quiz.content_hash:
-        result = grade(quiz, {q: tuple(c) for q, c in attempt.answers.items()})
-    completed = complete_if_done(user, module)
+    if not added:  # the same form again: answer with what was recorded the first time
+        if attempt.content_hash == quiz.content_hash:
+            result = grade(quiz, {q: tuple(c) for q, c in attempt.answers.items()})
+        return AttemptResult(attempt, result, False)
+    # Only a new pass can complete the module; a failed attempt changes nothing there.
+    completed = result.passed and complete_if_done(user, module)
     return AttemptResult(attempt, result, completed)
 
 
