@@ -260,13 +260,6 @@ def encoded_status_list(revoked: set[int]) -> str:
     return "u" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
 
 
-def status_is_set(encoded: str, index: int) -> bool:
-    """Read one bit of an encoded status list (the inverse of :func:`encoded_status_list`)."""
-    data = encoded[1:] if encoded.startswith("u") else encoded
-    bits = gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
-    return bool(bits[index // 8] & (0x80 >> (index % 8)))
-
-
 def status_list_credential(issuer: Issuer, revoked: set[int], now: datetime) -> dict[str, Any]:
     """The unsigned revocation status list of every award of this issuer."""
     return {
