@@ -1,0 +1,94 @@
+"""`python -m bench [--postgresql] [--quick]`: one run of the bench, from a fresh instance to the report."""
+
+from __future__ import annotations
+
+import os
+import platform
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.baselines import hello_baseline, nginx_baseline
+from bench.common import FULL, QUICK, ROOT, WORKERS, Run, free_port, log
+from bench.profiles import profile
+from bench.scenarios import measure_server, startup_and_check
+from bench.seeding import seed
+
+
+def main(argv: list[str]) -> int:
+    """Seed, measure the server and the baselines, and report; the exit status."""
+    started = time.monotonic()
+    run = prepare(use_postgresql="--postgresql" in argv, quick="--quick" in argv)
+    info = seed(run)
+    results: dict[str, Any] = {"award_ms": info["award_ms"], "award_ms_mean": info["award_ms_mean"]}
+    measured, lesson_html, css = measure_server(run, info)
+    results.update(measured)
+    log("baselines: nginx static file and Flask hello world")
+    results["nginx"] = nginx_baseline(run, lesson_html, css)
+    results["hello"] = hello_baseline(run)
+    log("start-up and content check with 50 generated modules in two languages")
+    results.update(startup_and_check(run))
+    results["machine"] = machine(run)
+    profiles = {
+        kind: profile(run, kind, info) for kind in report.profiled_kinds(report.missed(results))
+    }
+    markdown = report.render(results, run.plan, profiles)
+    if run.plan.writes_results:
+        report.write(results, markdown)
+        report.update_readme(markdown)
+    print(markdown)
+    shutil.rmtree(run.work, ignore_errors=True)
+    log(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def prepare(use_postgresql: bool, quick: bool) -> Run:
+    """A scratch folder with a fresh course instance (`flask init`), and the run that uses it."""
+    work = Path(tempfile.mkdtemp(prefix="course-bench-"))
+    instance = work / "instance"
+    instance.mkdir()
+    port = free_port()
+    (instance / "config.py").write_text(
+        f"SECRET_KEY = {secrets.token_urlsafe(48)!r}\nRATELIMIT_ENABLED = False\nMAIL_SERVER = None\n"
+    )
+    env = {
+        **os.environ,
+        "COURSE_INSTANCE_PATH": str(instance),
+        "COURSE_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    env.pop("FLASK_RUN_FROM_CLI", None)
+    if use_postgresql:
+        env["COURSE_DATABASE_URL"] = os.environ["COURSE_TEST_DATABASE_URL"]
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "course", "init"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    database = "PostgreSQL" if use_postgresql else "SQLite"
+    log(f"instance in {instance}; database {database}")
+    return Run(plan=QUICK if quick else FULL, work=work, env=env, port=port, database=database)
+
+
+def machine(run: Run) -> dict[str, Any]:
+    """What the figures were measured on, and how."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.machine()}",
+        "database": run.database,
+        "workers": WORKERS,
+        "seconds_per_run": run.plan.seconds,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
