@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 .PHONY: serve test test-sqlite test-postgresql lint translations system-deps ob2-validate bench clean
 
 serve: $(VENV)/.installed
-	$(BIN)/flask --app course init
+	$(BIN)/course init
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --preload --access-logfile - \
 		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' "course:create_app()"
 

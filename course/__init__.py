@@ -1,22 +1,20 @@
 """The course server: a self-paced course on gender-gap GLAM partnerships, with badges.
 
 ``create_app`` only reads and checks configuration and wires the parts together: it writes
-no file and opens no connection. Preparing an installation is ``flask --app course init``.
+no file and opens no connection. Preparing an installation is ``course init``.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 from typing import Any
 
-import click
 from flask import Flask
 
 from . import config as settings
-from .accounts.auth import init_auth
+from .accounts.auth import current_user, has_session, init_auth
 from .accounts.cli import users
 from .accounts.views import bp as accounts_bp
 from .authoring.views import bp as authoring_bp
@@ -46,8 +44,18 @@ from .verification.views import bp as verification_bp
 __all__ = ["ConfigError", "ContentError", "create_app"]
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the application: defaults, then ``instance/config.py``, then ``COURSE_*``."""
+def create_app(
+    test_config: dict[str, Any] | None = None,
+    *,
+    load_content: bool = True,
+    require_secret_key: bool = True,
+) -> Flask:
+    """Build the application: defaults, then ``instance/config.py``, then ``COURSE_*``.
+
+    A server refuses broken content and a missing key at start-up. The ``course`` command
+    (:mod:`course.commandline`) asks for neither, so that ``course init`` can run before a
+    key exists and ``course content check`` can report on broken content.
+    """
     instance_path = os.environ.get("COURSE_INSTANCE_PATH") or str(
         settings.PROJECT_ROOT / "instance"
     )
@@ -62,23 +70,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("TESTING") and not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
 
-    from_cli = click.get_current_context(silent=True) is not None and "run" not in sys.argv[1:]
     problems = settings.validate(app.config)
-    if problems and not (from_cli and _only_missing_key(problems)):
+    if problems and (require_secret_key or not _only_missing_key(problems)):
         raise ConfigError("The course server cannot start:\n- " + "\n- ".join(problems))
     app.config.update(settings.derived(app.config, app.instance_path))
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # lighter pages
-    init_security(app)
+    init_security(app, has_session=has_session)
     init_ratelimit(app)  # before the database hooks: its counters commit on their own
     init_db(app)
     init_auth(app)
-    init_i18n(app)
+    init_i18n(app, saved_language=saved_language)
     csrf.init_app(app)
-    # A server refuses broken content at start-up; commands such as `content check` load
-    # it themselves, so they can report on broken content.
-    init_content(app, load_now=not from_cli)
+    init_content(app, load_now=load_content)
     init_templating(app)
     init_errors(app)
     app.register_blueprint(main_bp)
@@ -98,6 +103,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.cli.add_command(content_group)
     app.cli.add_command(badges_group)
     return app
+
+
+def saved_language() -> str | None:
+    """The signed-in person's saved interface language, if any (for :mod:`course.i18n`)."""
+    user = current_user()
+    return user.locale if user else None
 
 
 def _only_missing_key(problems: list[str]) -> bool:

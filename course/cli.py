@@ -1,4 +1,4 @@
-"""``flask --app course init``: prepare an installation, safely run again and again."""
+"""``course init``: prepare an installation, safely run again and again."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .badges.cli import keygen
 from .db import MIGRATIONS_DIR
 
 CONFIG_TEMPLATE = """\
-# Settings of this installation of the course server, written by `flask --app course init`.
+# Settings of this installation of the course server, written by `course init`.
 # Keep this file secret and back it up: SECRET_KEY signs sessions and password-reset links.
 # Any setting from the README's "Configuration" section can be added here.
 SECRET_KEY = {key!r}

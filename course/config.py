@@ -126,7 +126,7 @@ def validate(config: dict[str, Any]) -> list[str]:
     key = config.get("SECRET_KEY")
     if not key:
         problems.append(
-            "SECRET_KEY is not set: run `flask --app course init` to write one to "
+            "SECRET_KEY is not set: run `course init` to write one to "
             "instance/config.py, or set COURSE_SECRET_KEY."
         )
     elif key in KNOWN_BAD_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:

@@ -3,13 +3,13 @@ else the browser's Accept-Language, else the default language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from babel import Locale
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
-from .accounts.auth import current_user
 from .extensions import babel
 
 LANGUAGE_COOKIE = "course_lang"
@@ -20,28 +20,29 @@ def supported(code: str | None) -> str | None:
     return code if code in current_app.config["LANGUAGES"] else None
 
 
-def select_locale() -> str:
+def select_locale(saved_language: Callable[[], str | None]) -> str:
     """The language of this request (see the module docstring for the order)."""
-    user = current_user()
     return (
-        supported(user.locale if user else None)
+        supported(saved_language())
         or supported(request.cookies.get(LANGUAGE_COOKIE))
         or request.accept_languages.best_match(current_app.config["LANGUAGES"])
         or current_app.config["DEFAULT_LANGUAGE"]
     )
 
 
-def language_choices() -> list[tuple[str, str]]:
-    """Each configured language with its own name for itself, as in "Français"."""
-    return [
-        (code, Locale.parse(code).get_display_name(code).capitalize())
-        for code in current_app.config["LANGUAGES"]
-    ]
+def language_choices(languages: list[str]) -> list[tuple[str, str]]:
+    """Each language with its own name for itself, as in "Français"."""
+    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in languages]
 
 
-def init_i18n(app: Flask) -> None:
-    """Bind Flask-Babel and give templates the language, its direction and the choices."""
-    babel.init_app(app, locale_selector=select_locale)
+def init_i18n(app: Flask, saved_language: Callable[[], str | None]) -> None:
+    """Bind Flask-Babel and give templates the language, its direction and the choices.
+
+    ``saved_language`` answers the signed-in person's saved choice, if any: the factory
+    passes it in, so that this shared module depends on no feature.
+    """
+    babel.init_app(app, locale_selector=lambda: select_locale(saved_language))
+    choices = language_choices(app.config["LANGUAGES"])  # the same for every request
 
     @app.context_processor
     def inject_language() -> dict[str, Any]:
@@ -49,5 +50,5 @@ def init_i18n(app: Flask) -> None:
         return {
             "language": str(locale),
             "text_direction": locale.text_direction if locale else "ltr",
-            "language_choices": language_choices(),
+            "language_choices": choices,
         }

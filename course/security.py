@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from .accounts.auth import has_session
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,8 +47,12 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def init_security(app: Flask) -> None:
-    """Trust the configured proxies, tag each request with an id, and set the headers."""
+def init_security(app: Flask, has_session: Callable[[], bool]) -> None:
+    """Trust the configured proxies, tag each request with an id, and set the headers.
+
+    ``has_session`` says whether this browser is signed in (given by the factory, so that
+    this shared module depends on no feature): such pages are never kept by shared caches.
+    """
     hops = app.config["PROXY_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -1,4 +1,4 @@
-"""``flask --app course init`` prepares an installation and can be run again safely."""
+"""``course init`` prepares an installation and can be run again safely."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PG_URL
+from helpers import PG_URL
 from sqlalchemy import MetaData, create_engine, inspect
 
 from course.config import PROJECT_ROOT
@@ -26,7 +26,8 @@ def empty_database(url: str) -> None:
 
 @pytest.fixture
 def flask_cli(tmp_path):
-    """Run the real ``flask`` command against a fresh instance folder and database.
+    """Run the real ``course`` command (or, with ``flask=True``, ``flask --app course``)
+    against a fresh instance folder and database.
 
     The database is the default SQLite file in instance/, or the PostgreSQL test database.
     """
@@ -43,9 +44,10 @@ def flask_cli(tmp_path):
         empty_database(PG_URL)
         env["COURSE_DATABASE_URL"] = PG_URL
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, flask: bool = False) -> subprocess.CompletedProcess[str]:
+        command = ["flask", "--app", "course"] if flask else ["course.commandline"]
         return subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "course", *args],
+            [sys.executable, "-m", *command, *args],
             env=env,
             capture_output=True,
             text=True,
@@ -101,6 +103,13 @@ def test_users_command_works_after_init(flask_cli):
 
 def test_the_development_server_refuses_to_run_without_a_key(flask_cli):
     run, _ = flask_cli
-    result = run("run", "--port", "0")
+    result = run("run", "--port", "0", flask=True)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_course_command_offers_no_server_that_could_run_without_a_key(flask_cli):
+    run, _ = flask_cli
+    result = run("run", "--port", "0")
+    assert result.returncode != 0
+    assert "No such command 'run'" in result.stderr

@@ -21,7 +21,7 @@ def instance(tmp_path, monkeypatch):
 
 
 def test_refuses_to_start_without_a_secret_key(instance):
-    with pytest.raises(ConfigError, match="flask --app course init"):
+    with pytest.raises(ConfigError, match="course init"):
         create_app()
 
 

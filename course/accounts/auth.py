@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 
-from . import services
+from . import sessions
 from .models import Role, User
 
 _SESSION_KEY = "sid"
@@ -28,7 +28,7 @@ def current_user() -> User | None:
     """
     if "user" not in g:
         token = session.get(_SESSION_KEY)
-        g.user = services.user_for_session(token) if isinstance(token, str) else None
+        g.user = sessions.user_for_session(token) if isinstance(token, str) else None
         if token is not None and g.user is None:
             session.pop(_SESSION_KEY, None)  # ended elsewhere: forget it
     return g.user
@@ -44,7 +44,7 @@ def sign_in(user: User) -> None:
     kept = {key: session[key] for key in _CARRIED_OVER if key in session}
     session.clear()
     session.update(kept)
-    session[_SESSION_KEY] = services.start_session(user)
+    session[_SESSION_KEY] = sessions.start_session(user)
     session.permanent = True
     g.user = user
 
@@ -53,7 +53,7 @@ def sign_out() -> None:
     """End this browser's session, on the server and in the cookie."""
     token = session.get(_SESSION_KEY)
     if isinstance(token, str):
-        services.end_session(token)
+        sessions.end_session(token)
     session.clear()
     g.user = None
 

@@ -1,4 +1,4 @@
-"""``flask --app course users …``: create accounts and change roles from the command line."""
+"""``course users …``: create accounts and change roles from the command line."""
 
 from __future__ import annotations
 

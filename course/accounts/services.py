@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import mail
+from ..clock import iso, now
 from ..extensions import db
 from .models import Role, User, UserSession
 
@@ -163,7 +164,7 @@ def confirm_email(token: str) -> User:
     """Mark the address of the token's user as confirmed."""
     user = user_from_token(token, "confirm")
     if user.email_confirmed_at is None:
-        user.email_confirmed_at = datetime.now(UTC)
+        user.email_confirmed_at = now()
     db.session.flush()
     return user
 
@@ -182,32 +183,6 @@ def authenticate(email: str, password: str) -> User:
             gettext("Please confirm your email address first: we have sent you a new link.")
         )
     return user
-
-
-def start_session(user: User) -> str:
-    """Record a new signed-in browser for ``user`` and return the token for its cookie."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        UserSession(user=user, token_hash=_token_hash(token), created_at=datetime.now(UTC))
-    )
-    db.session.flush()
-    return token
-
-
-def end_session(token: str) -> None:
-    """Sign out the browser holding ``token``."""
-    db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
-
-
-def user_for_session(token: str) -> User | None:
-    """The user signed in with ``token``, unless the session ended or expired."""
-    oldest = datetime.now(UTC) - timedelta(days=current_app.config["SESSION_DAYS"])
-    session = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == _token_hash(token[:128]))
-    )
-    if session is None or _aware(session.created_at) < oldest:
-        return None
-    return session.user
 
 
 def request_password_reset(email: str) -> None:
@@ -230,7 +205,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_from_token(token, "reset")
     _set_password(user, new_password)
     if user.email_confirmed_at is None:
-        user.email_confirmed_at = datetime.now(UTC)
+        user.email_confirmed_at = now()
     db.session.flush()
     return user
 
@@ -268,10 +243,10 @@ def export_data(user: User) -> dict[str, object]:
             "email": user.email,
             "role": user.role.value,
             "language": user.locale,
-            "created_at": _iso(user.created_at),
-            "email_confirmed_at": _iso(user.email_confirmed_at),
+            "created_at": iso(user.created_at),
+            "email_confirmed_at": user.email_confirmed_at and iso(user.email_confirmed_at),
         },
-        "sessions": [{"signed_in_at": _iso(s.created_at)} for s in user.sessions],
+        "sessions": [{"signed_in_at": iso(s.created_at)} for s in user.sessions],
     }
 
 
@@ -299,21 +274,8 @@ def create_user(email: str, display_name: str, password: str, role: Role) -> Use
         display_name=display_name,
         password_hash=hash_password(password),
         role=role,
-        email_confirmed_at=datetime.now(UTC),
+        email_confirmed_at=now(),
     )
     db.session.add(user)
     db.session.flush()
     return user
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes; everything this app stores is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return _aware(moment).isoformat() if moment else None

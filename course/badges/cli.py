@@ -1,4 +1,4 @@
-"""``flask --app course badges keygen``: create (or rotate) the issuer's signing key."""
+"""``course badges keygen``: create (or rotate) the issuer's signing key."""
 
 from __future__ import annotations
 

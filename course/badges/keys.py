@@ -22,7 +22,7 @@ INDEX = "keys.json"
 
 
 class NoSigningKey(RuntimeError):
-    """No usable signing key: run ``flask --app course badges keygen``."""
+    """No usable signing key: run ``course badges keygen``."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class KeyStore:
         for key in self.all():
             if key.current:
                 return key
-        raise NoSigningKey("no badge signing key: run `flask --app course badges keygen`")
+        raise NoSigningKey("no badge signing key: run `course badges keygen`")
 
     def generate(self) -> SigningKey:
         """Create a key and make it the current one; earlier keys are kept as retired."""

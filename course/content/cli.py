@@ -1,4 +1,4 @@
-"""``flask --app course content check`` and ``content show --json``."""
+"""``course content check`` and ``content show --json``."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from .yamlfile import Map, Seq, YamlError, parse_yaml
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+#: A language code as it appears in file names (``lesson.fr.md``), as a named group.
+LANG = r"(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)"
 MAX_TEXT = 5000  # characters in one YAML text field
 
 

@@ -11,49 +11,26 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from .badges import read_badge
+from .badgefiles import read_badge
 from .fields import (
+    LANG,
     LANGUAGE_RE,
     Fields,
-    FrontMatter,
-    file_hash,
-    line_of,
-    read_text,
     read_yaml,
-    render_body,
-    split_front_matter,
 )
-from .library import read_initiative
-from .markup import Rewriter
-from .model import Course, Initiative, Lesson, LessonVersion, Module, ModuleText, Quiz, frozen_map
+from .initiativefiles import read_initiative
+from .lessonfiles import LESSON_RE, CourseIndex, ModuleMeta, read_lessons
+from .model import Course, Initiative, Lesson, Module, ModuleText, frozen_map
 from .problems import Report
-from .quizzes import add_translation, check_source_version, read_source_quiz
+from .quizzes import check_source_version, read_quizzes
 
 MODULE = {"id", "order", "language", "minutes", "prerequisites", "tags", "initiatives"}
 MODULE_TEXT = {"source", "title", "summary", "outcomes", "audience"}
-LESSON = {"source", "title", "minutes", "initiatives"}
-LANG = r"(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)"
-LESSON_RE = re.compile(
-    rf"^(?P<order>\d{{1,3}})-(?P<id>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.{LANG}\.md$"
-)
 MODULE_TEXT_RE = re.compile(rf"^module\.{LANG}\.yaml$")
-QUIZ_RE = re.compile(rf"^(?P<name>[a-z0-9][a-z0-9-]*)\.{LANG}\.yaml$")
 LIBRARY = "initiatives"
 MAX_FILES_PER_MODULE = 500
-
-
-@dataclass
-class _Index:
-    """What pass one learns about every module, so that pass two can check links."""
-
-    modules_dir: Path
-    initiatives: set[str] = field(default_factory=set)
-    #: (folder, "01-lesson-name") -> (module id, lesson id)
-    lessons: dict[tuple[Path, str], tuple[str, str]] = field(default_factory=dict)
 
 
 def load_course(
@@ -65,7 +42,7 @@ def load_course(
     if not modules_dir.is_dir():
         report.error(modules_dir, 0, "modules folder not found")
         return Course(), report
-    index = _Index(modules_dir)
+    index = CourseIndex(modules_dir)
     library = modules_dir / LIBRARY
     if library.is_dir():
         index.initiatives = {p.name.removesuffix(".yaml") for p in library.glob("*.yaml")}
@@ -112,21 +89,7 @@ def _is_module_folder(path: Path) -> bool:
     return path.name != LIBRARY and not path.name.startswith((".", "_"))
 
 
-@dataclass(frozen=True)
-class _Meta:
-    id: str
-    order: int
-    source: str
-    minutes: int
-    prerequisites: tuple[str, ...]
-    tags: tuple[str, ...]
-    initiatives: tuple[str, ...]
-    line: dict[str, int]
-    #: False when module.yaml has errors: the rest is still checked, but not served.
-    ok: bool = True
-
-
-def _read_module_metadata(report: Report, folder: Path) -> _Meta | None:
+def _read_module_metadata(report: Report, folder: Path) -> ModuleMeta | None:
     path = folder / "module.yaml"
     if not path.is_file():
         report.error(folder, 0, "a module folder needs a module.yaml file")
@@ -136,7 +99,7 @@ def _read_module_metadata(report: Report, folder: Path) -> _Meta | None:
         return None
     errors_before = len(report.errors)
     fields = Fields(report, path, data, MODULE)
-    meta = _Meta(
+    meta = ModuleMeta(
         id=fields.identifier("id"),
         order=fields.integer("order", minimum=0, maximum=999) or 0,
         source=fields.text("language", max_length=16),
@@ -154,7 +117,7 @@ def _read_module_metadata(report: Report, folder: Path) -> _Meta | None:
 
 
 def _read_module(
-    report: Report, folder: Path, meta: _Meta, index: _Index, languages: tuple[str, ...]
+    report: Report, folder: Path, meta: ModuleMeta, index: CourseIndex, languages: tuple[str, ...]
 ) -> Module | None:
     errors_before = len(report.errors)
     files = sorted(p for p in folder.rglob("*") if p.is_file())
@@ -168,8 +131,8 @@ def _read_module(
                 module_yaml, meta.line["initiatives"], f"unknown initiative '{initiative}'"
             )
     texts = _read_module_texts(report, folder, meta, languages)
-    lessons = _read_lessons(report, folder, meta, index, languages)
-    quizzes = _read_quizzes(report, folder, meta, languages)
+    lessons = read_lessons(report, folder, meta, index, languages)
+    quizzes = read_quizzes(report, folder, meta.id, meta.source, languages)
     for path in files:
         relative = path.relative_to(folder)
         if relative.parts[0] in {"media", "quizzes"} or path.name == "module.yaml":
@@ -206,7 +169,7 @@ def _read_module(
 
 
 def _read_module_texts(
-    report: Report, folder: Path, meta: _Meta, languages: tuple[str, ...]
+    report: Report, folder: Path, meta: ModuleMeta, languages: tuple[str, ...]
 ) -> dict[str, ModuleText]:
     texts = {}
     source_path = folder / f"module.{meta.source}.yaml"
@@ -232,119 +195,11 @@ def _read_module_texts(
     return texts
 
 
-def _read_lessons(
-    report: Report, folder: Path, meta: _Meta, index: _Index, languages: tuple[str, ...]
-) -> list[Lesson]:
-    by_id: dict[str, dict[str, Path]] = {}
-    orders: dict[str, int] = {}
-    for path in sorted(folder.glob("*.md")):
-        match = LESSON_RE.fullmatch(path.name)
-        if match is None:
-            continue
-        lesson_id, order = match["id"], int(match["order"])
-        if orders.setdefault(lesson_id, order) != order:
-            report.error(
-                path, 0, f"duplicate lesson id '{lesson_id}' (also numbered {orders[lesson_id]})"
-            )
-            continue
-        by_id.setdefault(lesson_id, {})[match["lang"]] = path
-    lessons = []
-    for lesson_id, paths in by_id.items():
-        source = paths.get(meta.source)
-        if source is None:
-            first = next(iter(paths.values()))
-            report.error(
-                first,
-                0,
-                f"lesson '{lesson_id}' has no {meta.source} version, the module's source language",
-            )
-            continue
-        versions, cited = {}, ()
-        for language, path in sorted(paths.items(), key=lambda item: item[0] != meta.source):
-            version = _read_lesson(
-                report, path, language, meta, index, None if language == meta.source else source
-            )
-            if version is not None:
-                versions[language], initiatives = version
-                cited = cited or initiatives
-        for language in languages:
-            if language not in paths:
-                report.warn(source, 0, f"no {language} translation of this lesson")
-        if meta.source in versions:
-            lessons.append(Lesson(lesson_id, orders[lesson_id], cited, frozen_map(versions)))
-    lessons.sort(key=lambda lesson: lesson.order)
-    return lessons
-
-
-def _read_lesson(
-    report: Report, path: Path, language: str, meta: _Meta, index: _Index, source: Path | None
-) -> tuple[LessonVersion, tuple[str, ...]] | None:
-    raw = read_text(report, path)
-    document = split_front_matter(report, path, raw) if raw is not None else None
-    if document is None:
-        return None
-    errors_before = len(report.errors)
-    fields = Fields(report, path, document.fields, LESSON)
-    outdated = check_source_version(report, path, fields, source) if source else False
-    initiatives = fields.identifiers("initiatives")
-    for position, initiative in enumerate(initiatives):
-        if initiative not in index.initiatives:
-            report.error(
-                path,
-                fields.item_line("initiatives", position),
-                f"unknown initiative '{initiative}'",
-            )
-    title = fields.text("title", max_length=200)
-    minutes = fields.integer("minutes", minimum=1, maximum=600)
-    html = render_body(
-        report, path, document, _lesson_rewriter(report, path, document, meta, index), language
-    )
-    if html is None or len(report.errors) > errors_before:
-        return None
-    version = LessonVersion(
-        language, title, minutes or 0, html, str(path), file_hash(path.read_bytes()), outdated
-    )
-    return version, initiatives
-
-
-def _read_quizzes(
-    report: Report, folder: Path, meta: _Meta, languages: tuple[str, ...]
-) -> list[Quiz]:
-    quiz_folder = folder / "quizzes"
-    if not quiz_folder.is_dir():
-        return []
-    files: dict[str, dict[str, Path]] = {}
-    for path in sorted(quiz_folder.iterdir()):
-        match = QUIZ_RE.fullmatch(path.name)
-        if match is None:
-            report.warn(path, 0, "unexpected file: quizzes are named like check.en.yaml")
-            continue
-        files.setdefault(match["name"], {})[match["lang"]] = path
-    quizzes = []
-    for name, paths in files.items():
-        source = paths.get(meta.source)
-        if source is None:
-            report.error(
-                next(iter(paths.values())),
-                0,
-                f"quiz '{name}' has no {meta.source} version, the module's source language",
-            )
-            continue
-        quiz = read_source_quiz(report, source, meta.id, meta.source)
-        if quiz is None:
-            continue
-        for language, path in paths.items():
-            if language != meta.source:
-                quiz = add_translation(report, path, quiz, language, source)
-        for language in languages:
-            if language not in paths:
-                report.warn(source, 0, f"no {language} translation of this quiz")
-        quizzes.append(quiz)
-    return quizzes
-
-
 def _check_modules(
-    report: Report, modules: list[Module], metadata: dict[Path, _Meta | None], index: _Index
+    report: Report,
+    modules: list[Module],
+    metadata: dict[Path, ModuleMeta | None],
+    index: CourseIndex,
 ) -> None:
     seen: dict[str, Path] = {}
     quiz_ids: dict[str, str] = {}
@@ -387,7 +242,7 @@ def _check_modules(
             quiz_ids.setdefault(quiz.id, module.id)
 
 
-def _in_cycle(start: str, known: dict[str, _Meta]) -> bool:
+def _in_cycle(start: str, known: dict[str, ModuleMeta]) -> bool:
     stack, seen = list(known[start].prerequisites), set()
     while stack:
         current = stack.pop()
@@ -398,57 +253,6 @@ def _in_cycle(start: str, known: dict[str, _Meta]) -> bool:
         seen.add(current)
         stack.extend(known[current].prerequisites)
     return False
-
-
-# --- links ---------------------------------------------------------------------------------
-
-
-def _lesson_rewriter(
-    report: Report, path: Path, document: FrontMatter, meta: _Meta, index: _Index
-) -> Rewriter:
-    folder = path.parent.resolve()
-    media = folder / "media"
-
-    def problem(target: str, message: str) -> None:
-        report.error(path, line_of(document, target), message)
-
-    def rewrite(kind: str, target: str) -> str | None:
-        parts = urlsplit(target)
-        if parts.scheme in {"http", "https", "mailto"}:
-            if kind == "image":
-                problem(
-                    target,
-                    f"'{target}': images must be files in this module's media/ "
-                    "folder (pages may only load images from this site)",
-                )
-                return None
-            return target
-        if parts.scheme == "initiative":
-            if parts.path in index.initiatives:
-                return f"/initiatives/{parts.path}"
-            problem(target, f"link to unknown initiative '{parts.path}'")
-            return None
-        if parts.scheme or parts.netloc:
-            return target  # the sanitizer removes it and the audit reports it
-        resolved = (folder / unquote(parts.path)).resolve()
-        if kind == "link" and parts.path.endswith(".md"):
-            stem = resolved.name.removesuffix(".md")
-            head, _, tail = stem.rpartition(".")
-            if head and LANGUAGE_RE.fullmatch(tail):
-                stem = head
-            found = index.lessons.get((resolved.parent, stem))
-            if found is None:
-                problem(target, f"link to unknown lesson '{target}'")
-                return None
-            fragment = f"#{parts.fragment}" if parts.fragment else ""
-            return f"/modules/{found[0]}/lessons/{found[1]}{fragment}"
-        if media not in resolved.parents or not resolved.is_file():
-            noun = "image" if kind == "image" else "file"
-            problem(target, f"unknown {noun} '{target}' (put it in this module's media/ folder)")
-            return None
-        return f"/modules/{meta.id}/media/{resolved.relative_to(media).as_posix()}"
-
-    return rewrite
 
 
 def initiatives_citing(course: Course, initiative_id: str) -> list[tuple[Module, Lesson]]:

@@ -67,6 +67,8 @@ class Quiz:
     titles: Mapping[str, str] = field(default_factory=frozen_map)
     #: Translations made from an older version of the source file.
     outdated: tuple[str, ...] = ()
+    #: How many questions an attempt asks, drawn from ``questions``; None: all of them.
+    draw: int | None = None
 
 
 @dataclass(frozen=True)

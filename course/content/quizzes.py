@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from .fields import Fields, file_hash, read_yaml
+from .fields import LANG, Fields, file_hash, read_yaml
 from .model import Option, OptionText, Question, QuestionText, QuestionType, Quiz, frozen_map
 from .problems import Report
 from .yamlfile import Map
 
-SOURCE_QUIZ = {"id", "title", "pass_mark", "questions"}
+QUIZ_RE = re.compile(rf"^(?P<name>[a-z0-9][a-z0-9-]*)\.{LANG}\.yaml$")
+
+SOURCE_QUIZ = {"id", "title", "pass_mark", "draw", "questions"}
 SOURCE_QUESTION = {"id", "type", "prompt", "explanation", "options"}
 SOURCE_OPTION = {"id", "text", "correct", "feedback"}
 TRANSLATED_QUIZ = {"source", "title", "questions"}
@@ -73,7 +76,10 @@ def read_source_quiz(report: Report, path: Path, module_id: str, language: str) 
     quiz_id = quiz.identifier("id")
     title = quiz.text("title", required=False, max_length=200)
     pass_mark = quiz.integer("pass_mark", minimum=1, maximum=100)
+    draw = quiz.integer("draw", required=False, minimum=1, maximum=MAX_QUESTIONS)
     entries = _unique(report, path, quiz, "questions", quiz.items("questions"), "question")
+    if draw is not None and draw > len(entries):
+        quiz.error("draw", f"'draw' asks for {draw} questions but the quiz has {len(entries)}")
     if not entries and "questions" in data:
         quiz.error("questions", "a quiz needs at least one question")
     if len(entries) > MAX_QUESTIONS:
@@ -119,6 +125,7 @@ def read_source_quiz(report: Report, path: Path, module_id: str, language: str) 
         module_id=module_id,
         pass_mark=pass_mark or 0,
         questions=tuple(questions),
+        draw=draw,
         languages=(language,),
         content_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
         titles=frozen_map({language: title} if title else {}),
@@ -233,3 +240,40 @@ def _same_ids(
 
 def _with(texts: Mapping[str, object], language: str, value: object) -> Mapping[str, object]:
     return frozen_map({**texts, language: value})
+
+
+def read_quizzes(
+    report: Report, folder: Path, module_id: str, source_language: str, languages: tuple[str, ...]
+) -> list[Quiz]:
+    """Every quiz of a module folder's ``quizzes/``, with its translations."""
+    quiz_folder = folder / "quizzes"
+    if not quiz_folder.is_dir():
+        return []
+    files: dict[str, dict[str, Path]] = {}
+    for path in sorted(quiz_folder.iterdir()):
+        match = QUIZ_RE.fullmatch(path.name)
+        if match is None:
+            report.warn(path, 0, "unexpected file: quizzes are named like check.en.yaml")
+            continue
+        files.setdefault(match["name"], {})[match["lang"]] = path
+    quizzes = []
+    for name, paths in files.items():
+        source = paths.get(source_language)
+        if source is None:
+            report.error(
+                next(iter(paths.values())),
+                0,
+                f"quiz '{name}' has no {source_language} version, the module's source language",
+            )
+            continue
+        quiz = read_source_quiz(report, source, module_id, source_language)
+        if quiz is None:
+            continue
+        for language, path in paths.items():
+            if language != source_language:
+                quiz = add_translation(report, path, quiz, language, source)
+        for language in languages:
+            if language not in paths:
+                report.warn(source, 0, f"no {language} translation of this quiz")
+        quizzes.append(quiz)
+    return quizzes

@@ -65,7 +65,7 @@ class ContentStore:
         report = self.load()
         if report.errors:
             raise ContentError(
-                "The course content has errors (run `flask --app course content check`):\n"
+                "The course content has errors (run `course content check`):\n"
                 + "\n".join(str(problem) for problem in report.errors)
             )
 

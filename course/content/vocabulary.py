@@ -1,28 +1,27 @@
-"""Controlled words used to file initiatives, with their names in each language."""
+"""Controlled words used to file initiatives (their names per language live with the
+library feature, in :mod:`course.library.vocabulary`)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+REGIONS = (
+    "global",
+    "africa",
+    "asia",
+    "europe",
+    "latin-america",
+    "middle-east",
+    "north-america",
+    "oceania",
+)
 
-REGIONS = {
-    "global": _l("Global or online"),
-    "africa": _l("Africa"),
-    "asia": _l("Asia"),
-    "europe": _l("Europe"),
-    "latin-america": _l("Latin America and the Caribbean"),
-    "middle-east": _l("Middle East and North Africa"),
-    "north-america": _l("North America"),
-    "oceania": _l("Oceania"),
-}
-
-FORMATS = {
-    "edit-a-thon": _l("Edit-a-thon"),
-    "campaign": _l("Campaign"),
-    "content-donation": _l("Content donation"),
-    "residency": _l("Residency"),
-    "photo-campaign": _l("Photo or image campaign"),
-    "contest": _l("Writing contest"),
-    "training": _l("Training and mentoring"),
-    "conference": _l("Conference or workshop"),
-    "tool": _l("Data and tools"),
-}
+FORMATS = (
+    "edit-a-thon",
+    "campaign",
+    "content-donation",
+    "residency",
+    "photo-campaign",
+    "contest",
+    "training",
+    "conference",
+    "tool",
+)

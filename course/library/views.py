@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from ..content.loader import initiatives_citing
 from ..content.model import Initiative
 from ..content.store import course
-from ..content.vocabulary import FORMATS, REGIONS
+from .vocabulary import FORMAT_NAMES, REGION_NAMES
 
 bp = Blueprint("library", __name__, url_prefix="/initiatives", template_folder="templates")
 
@@ -36,8 +36,8 @@ def catalogue() -> str:
         "library/catalogue.html",
         initiatives=shown,
         total=len(initiatives),
-        regions=REGIONS,
-        formats=FORMATS,
+        regions=REGION_NAMES,
+        formats=FORMAT_NAMES,
         worked_in=worked_in,
         chosen={"region": region, "format": kind, "language": language},
     )
@@ -52,7 +52,7 @@ def initiative(initiative_id: str) -> str:
     return render_template(
         "library/initiative.html",
         initiative=found,
-        regions=REGIONS,
-        formats=FORMATS,
+        regions=REGION_NAMES,
+        formats=FORMAT_NAMES,
         citing=initiatives_citing(course(), initiative_id),
     )

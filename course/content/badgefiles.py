@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .fields import Fields, read_yaml
-from .library import is_web_url
+from .initiativefiles import is_web_url
 from .model import Alignment, Badge, frozen_map
 from .problems import Report
 from .yamlfile import Map

@@ -44,7 +44,7 @@ def _facts(report: Report, path: Path) -> tuple[Fields, str] | None:
     return fields, language
 
 
-def _check_vocabulary(fields: Fields, key: str, allowed: dict[str, object]) -> tuple[str, ...]:
+def _check_vocabulary(fields: Fields, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     values = fields.texts(key, required=True, min_items=1)
     for index, value in enumerate(values):
         if value not in allowed:
