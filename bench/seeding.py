@@ -25,6 +25,7 @@ from course.accounts import services as accounts
 from course.accounts.models import Role, User
 from course.badges import services as badges
 from course.clock import now
+from course.content.model import Badge, Course, Module, Quiz
 from course.content.store import course
 from course.db import insert_ignoring_duplicates
 from course.extensions import db
@@ -82,7 +83,7 @@ def _learners(count: int) -> list[int]:
     return ids
 
 
-def _attempts(count: int, ids: list[int], quizzes: list[tuple[Any, Any]]) -> None:
+def _attempts(count: int, ids: list[int], quizzes: list[tuple[Module, Quiz]]) -> None:
     """``count`` attempts at random quizzes with random answers, graded, in batches of 5,000."""
     rows = []
     for _ in range(count):
@@ -98,7 +99,7 @@ def _attempts(count: int, ids: list[int], quizzes: list[tuple[Any, Any]]) -> Non
     log(f"seeded {count} attempts")
 
 
-def _attempt(ids: list[int], module: Any, quiz: Any) -> dict[str, Any]:
+def _attempt(ids: list[int], module: Module, quiz: Quiz) -> dict[str, Any]:
     """A random learner's attempt at ``quiz`` with random answers, as a row."""
     answers = {q.id: (random.choice(q.options).id,) for q in quiz.questions}
     result = grade(quiz, answers)
@@ -118,7 +119,7 @@ def _attempt(ids: list[int], module: Any, quiz: Any) -> dict[str, Any]:
     }
 
 
-def _complete(user_id: int, badge: Any) -> User:
+def _complete(user_id: int, badge: Badge) -> User:
     """``user_id`` completes the one module of ``badge``; the user."""
     insert_ignoring_duplicates(
         ModuleCompletion,
@@ -130,7 +131,7 @@ def _complete(user_id: int, badge: Any) -> User:
     return db.session.get(User, user_id)
 
 
-def _awards(ids: list[int], badge: Any) -> None:
+def _awards(ids: list[int], badge: Badge) -> None:
     """Each of ``ids`` completes the module of ``badge`` and is awarded what it earned."""
     for user_id in ids:
         badges.award_earned(_complete(user_id, badge))
@@ -138,7 +139,7 @@ def _awards(ids: list[int], badge: Any) -> None:
     log(f"seeded {len(ids)} awards")
 
 
-def _timed_awards(ids: list[int], badge: Any, shipped: Any) -> list[float]:
+def _timed_awards(ids: list[int], badge: Badge, shipped: Course) -> list[float]:
     """Milliseconds of one award each: issue, bake the PNG, bake the SVG."""
     timings = []
     for user_id in ids:
