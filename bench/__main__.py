@@ -42,6 +42,8 @@ def main(argv: list[str]) -> int:
     if run.plan.writes_results:
         report.write(results, markdown)
         report.update_readme(markdown)
+    else:
+        log("a quick run: bench/results.json, bench/results.md and the README left as they were")
     print(markdown)
     shutil.rmtree(run.work, ignore_errors=True)
     log(f"done in {time.monotonic() - started:.0f} s")
