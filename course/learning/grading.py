@@ -7,10 +7,9 @@ mark. Nothing here touches the request or the database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-
-from werkzeug.datastructures import MultiDict
+from typing import Protocol
 
 from ..content.model import Question, QuestionType, Quiz
 
@@ -20,6 +19,13 @@ MAX_VALUE_LENGTH = 64
 OTHER_FIELDS = {"csrf_token", "form_token", "version"}
 
 Answers = Mapping[str, tuple[str, ...]]
+
+
+class Form(Protocol):
+    """A submitted form, as Werkzeug's ``MultiDict`` offers it: field names and their values."""
+
+    def __iter__(self) -> Iterator[str]: ...
+    def getlist(self, key: str) -> list[str]: ...
 
 
 class InvalidAnswers(ValueError):
@@ -42,7 +48,7 @@ class Grade:
     passed: bool
 
 
-def parse_answers(quiz: Quiz, form: MultiDict[str, str]) -> dict[str, tuple[str, ...]]:
+def parse_answers(quiz: Quiz, form: Form) -> dict[str, tuple[str, ...]]:
     """Check a submitted form against ``quiz``; return {question id: chosen option ids}.
 
     Raises :class:`InvalidAnswers` for unknown fields or option ids, a value for another
