@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from .verification.service import STATUSES
+from .verification.verdict import STATUSES
 
 bp = Blueprint("openapi", __name__)
 

@@ -13,19 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..badges.baking import (
-    OB2_KEYWORD,
-    OB3_KEYWORD,
-    OB3_NAMESPACE,
-    PNG_SIGNATURE,
-    BakingError,
-    read_png_itxt,
-    read_svg_element,
-)
+from ..badges.public import PNG_SIGNATURE, BakingError, read_baked_png, read_baked_svg
 
 MAX_JSON_BYTES = 512 * 1024
 MAX_JSON_DEPTH = 32
-OB2_NAMESPACE = "http://openbadges.org"
 JWT_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
 
 
@@ -94,6 +85,7 @@ def strict_json(text: str) -> Any:
 
 
 def b64url_json(part: str) -> Any:
+    """Parse one base64url part of a JWT as strict JSON."""
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
         return strict_json(raw.decode("utf-8"))
@@ -109,18 +101,16 @@ def read_upload(data: bytes) -> Submission:
         raise NotABadge("the file is empty")
     try:
         if data.startswith(PNG_SIGNATURE):
-            ob3 = read_png_itxt(data, OB3_KEYWORD)
-            ob2 = read_png_itxt(data, OB2_KEYWORD)
+            baked = read_baked_png(data)
         elif _looks_like_svg(data):
-            ob3 = read_svg_element(data, OB3_NAMESPACE, "credential")
-            ob2 = read_svg_element(data, OB2_NAMESPACE, "assertion")
+            baked = read_baked_svg(data)
         else:
             raise NotABadge("the file is neither a PNG nor an SVG image")
     except BakingError as error:
         raise Unreadable(str(error)) from None
-    if not ob3 and not ob2:
+    if not baked.credential and not baked.assertion:
         raise NotABadge("the image carries no badge data")
-    return Submission(ob3=ob3 or None, ob2=ob2 or None)
+    return Submission(ob3=baked.credential or None, ob2=baked.assertion or None)
 
 
 def _looks_like_svg(data: bytes) -> bool:
@@ -135,11 +125,11 @@ def read_text(text: str) -> Submission:
         raise NotABadge("nothing was entered")
     if text.startswith(("{", "[")):
         data = strict_json(text)
-        if isinstance(data, dict) and "OpenBadgeCredential" in _types(data):
+        if isinstance(data, dict) and "OpenBadgeCredential" in credential_types(data):
             return Submission(ob3=text)
-        if isinstance(data, dict) and _types(data) & {"Assertion"}:
+        if isinstance(data, dict) and credential_types(data) & {"Assertion"}:
             return Submission(ob2=text)
-        if isinstance(data, dict) and "AchievementCredential" in _types(data):
+        if isinstance(data, dict) and "AchievementCredential" in credential_types(data):
             return Submission(ob3=text)
         raise NotABadge("this JSON is not an Open Badges credential or assertion")
     if JWT_RE.fullmatch(text):
@@ -149,6 +139,7 @@ def read_text(text: str) -> Submission:
     raise NotABadge("this is neither a link, a JSON credential nor a JWT")
 
 
-def _types(data: dict[str, Any]) -> set[str]:
+def credential_types(data: dict[str, Any]) -> set[str]:
+    """The ``type`` strings of a JSON-LD object (one string or a list of them)."""
     value = data.get("type", [])
     return {value} if isinstance(value, str) else {v for v in value if isinstance(v, str)}

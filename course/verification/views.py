@@ -9,11 +9,11 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from ..badges import services as badges
 from ..extensions import csrf
 from ..ratelimit import limiter
 from .reading import NotABadge, Unreadable, read_text, read_upload
-from .service import EXPLANATIONS, TITLES, Verdict, verdict_for_award, verify_submission
+from .services import verify_award_id, verify_submission
+from .verdict import EXPLANATIONS, TITLES, Verdict
 
 bp = Blueprint("verification", __name__, template_folder="templates")
 
@@ -65,9 +65,7 @@ def verify_page() -> tuple[str, int]:
     """The verification form; ``?award=<id>`` (from a QR code) checks that award at once."""
     uid = request.args.get("award", "")
     if uid:
-        award = badges.find(uid)
-        verdict = verdict_for_award(award, None) if award else Verdict("not_a_badge")
-        return _render(verdict)
+        return _render(verify_award_id(uid))
     return _render(None)
 
 
@@ -91,6 +89,7 @@ def _cors(response: Response) -> Response:
 
 @bp.route("/api/v1/verify", methods=["OPTIONS"])
 def api_preflight() -> Response:
+    """The CORS preflight of the JSON API."""
     return _cors(Response(status=204))
 
 
@@ -153,6 +152,31 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def _csv_response(rows: list[tuple[str, Verdict]]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["item", "status", "badge", "issued_on", "expires_on", "revocation_reason"])
+    for item, verdict in rows:
+        writer.writerow(
+            [
+                _csv_safe(str(v or ""))
+                for v in (
+                    item,
+                    verdict.status,
+                    (verdict.badge or {}).get("name"),
+                    verdict.issued_on,
+                    verdict.expires_on,
+                    verdict.revocation_reason,
+                )
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="badge-checks.csv"'},
+    )
+
+
 @bp.route("/verify/bulk", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def bulk() -> Response | tuple[str, int]:
@@ -169,26 +193,5 @@ def bulk() -> Response | tuple[str, int]:
         )
         return page, 400
     if request.form.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["item", "status", "badge", "issued_on", "expires_on", "revocation_reason"])
-        for item, verdict in rows:
-            writer.writerow(
-                [
-                    _csv_safe(str(v or ""))
-                    for v in (
-                        item,
-                        verdict.status,
-                        (verdict.badge or {}).get("name"),
-                        verdict.issued_on,
-                        verdict.expires_on,
-                        verdict.revocation_reason,
-                    )
-                ]
-            )
-        return Response(
-            out.getvalue(),
-            mimetype="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="badge-checks.csv"'},
-        )
+        return _csv_response(rows)
     return render_template("verification/bulk.html", rows=rows, titles=TITLES), 200
