@@ -58,7 +58,8 @@ ob2-validate: $(VENV)/.installed-test .venv-ob2/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check course tests
+	$(BIN)/ruff format --check course tests bench
+	$(BIN)/lint-imports --no-cache
 
 # Extract messages, merge them into every catalog, compile.
 translations: $(VENV)/.installed
