@@ -16,7 +16,7 @@ from .links import verify_url
 from .ob2 import verify_ob2
 from .ob3 import verify_credential
 from .ours import verdict_for_award
-from .reading import NotABadge, Submission, Unreadable, strict_json
+from .reading import NotABadge, Submission, Unreadable, read_text, read_upload, strict_json
 from .verdict import Verdict
 
 
@@ -44,6 +44,20 @@ def verify_submission(submission: Submission, email: str | None) -> Verdict:
     except NotABadge as error:
         return Verdict("not_a_badge", detail=str(error))
     return Verdict("not_a_badge")
+
+
+def verify_sent(data: bytes | None, text: str | None, email: str | None) -> Verdict:
+    """Read an uploaded image's bytes (``data``), or else pasted ``text``, and decide.
+
+    Bad input becomes a verdict (unreadable, not a badge), never an error.
+    """
+    try:
+        submission = read_upload(data) if data is not None else read_text(text or "")
+    except Unreadable as error:
+        return Verdict("unreadable", detail=str(error))
+    except NotABadge as error:
+        return Verdict("not_a_badge", detail=str(error))
+    return verify_submission(submission, email)
 
 
 def verify_award_id(uid: str) -> Verdict:

@@ -11,8 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..extensions import csrf
 from ..ratelimit import limiter
-from .reading import NotABadge, Unreadable, read_text, read_upload
-from .services import verify_award_id, verify_submission
+from .services import verify_award_id, verify_sent
 from .verdict import EXPLANATIONS, TITLES, Verdict
 
 bp = Blueprint("verification", __name__, template_folder="templates")
@@ -28,16 +27,8 @@ def _limit() -> str:
 
 def _verdict_from(upload: FileStorage | None, text: str | None, email: str | None) -> Verdict:
     """Read whatever was sent and decide; bad input becomes a verdict, never an error."""
-    try:
-        if upload is not None and upload.filename:
-            submission = read_upload(_read(upload))
-        else:
-            submission = read_text(text or "")
-    except Unreadable as error:
-        return Verdict("unreadable", detail=str(error))
-    except NotABadge as error:
-        return Verdict("not_a_badge", detail=str(error))
-    return verify_submission(submission, (email or "")[:MAX_EMAIL])
+    data = _read(upload) if upload is not None and upload.filename else None
+    return verify_sent(data, text, (email or "")[:MAX_EMAIL])
 
 
 def _read(upload: FileStorage) -> bytes:
