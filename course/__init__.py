@@ -56,6 +56,25 @@ def create_app(
     (:mod:`course.commandline`) asks for neither, so that ``course init`` can run before a
     key exists and ``course content check`` can report on broken content.
     """
+    app = _configured_app(test_config, require_secret_key)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # lighter pages
+    init_security(app, has_session=has_session)
+    init_ratelimit(app)  # before the database hooks: its counters commit on their own
+    init_db(app)
+    init_auth(app)
+    init_i18n(app, saved_language=saved_language)
+    csrf.init_app(app)
+    init_content(app, load_now=load_content)
+    init_templating(app)
+    init_errors(app)
+    _register_features(app)
+    check_pins()
+    return app
+
+
+def _configured_app(test_config: dict[str, Any] | None, require_secret_key: bool) -> Flask:
+    """A bare app with its settings read in layers and checked."""
     instance_path = os.environ.get("COURSE_INSTANCE_PATH") or str(
         settings.PROJECT_ROOT / "instance"
     )
@@ -74,18 +93,11 @@ def create_app(
     if problems and (require_secret_key or not _only_missing_key(problems)):
         raise ConfigError("The course server cannot start:\n- " + "\n- ".join(problems))
     app.config.update(settings.derived(app.config, app.instance_path))
+    return app
 
-    app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # lighter pages
-    init_security(app, has_session=has_session)
-    init_ratelimit(app)  # before the database hooks: its counters commit on their own
-    init_db(app)
-    init_auth(app)
-    init_i18n(app, saved_language=saved_language)
-    csrf.init_app(app)
-    init_content(app, load_now=load_content)
-    init_templating(app)
-    init_errors(app)
+
+def _register_features(app: Flask) -> None:
+    """Blueprints, the hooks through which features hear of each other, and commands."""
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(authoring_bp)
@@ -97,12 +109,10 @@ def create_app(
     app.extensions["course_exporters"] = [learning_export, badges_export]
     app.extensions["course_completion_hooks"] = [award_earned]
     app.extensions["course_deletion_hooks"] = [revoke_all_of]
-    check_pins()
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(content_group)
     app.cli.add_command(badges_group)
-    return app
 
 
 def saved_language() -> str | None:

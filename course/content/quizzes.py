@@ -66,6 +66,38 @@ def _unique(
     return kept
 
 
+def _read_source_question(report: Report, path: Path, entry: Map, language: str) -> Question:
+    """One question of a source quiz file, with its options and answer key checked."""
+    question = Fields(report, path, entry, SOURCE_QUESTION)
+    try:
+        kind = QuestionType(question.text("type"))
+    except ValueError:
+        question.error("type", "'type' must be single, multiple or true_false")
+        kind = QuestionType.SINGLE
+    option_entries = _unique(report, path, question, "options", question.items("options"), "option")
+    if len(option_entries) > MAX_OPTIONS:
+        question.error("options", f"a question has at most {MAX_OPTIONS} options")
+    options = []
+    for option_entry in option_entries:
+        option = Fields(report, path, option_entry, SOURCE_OPTION)
+        option_id = option.identifier("id")
+        texts = OptionText(
+            option.text("text", kind is not QuestionType.TRUE_FALSE), option.text("feedback")
+        )
+        options.append(
+            Option(option_id, bool(option.boolean("correct")), frozen_map({language: texts}))
+        )
+    _check_answer_key(report, path, entry.line, kind, options)
+    return Question(
+        id=question.identifier("id"),
+        type=kind,
+        options=tuple(options),
+        texts=frozen_map(
+            {language: QuestionText(question.text("prompt"), question.text("explanation"))}
+        ),
+    )
+
+
 def read_source_quiz(report: Report, path: Path, module_id: str, language: str) -> Quiz | None:
     """Read a source quiz file; None when it has errors (all of them reported)."""
     data = read_yaml(report, path)
@@ -84,40 +116,7 @@ def read_source_quiz(report: Report, path: Path, module_id: str, language: str) 
         quiz.error("questions", "a quiz needs at least one question")
     if len(entries) > MAX_QUESTIONS:
         quiz.error("questions", f"a quiz has at most {MAX_QUESTIONS} questions")
-    questions = []
-    for entry in entries:
-        question = Fields(report, path, entry, SOURCE_QUESTION)
-        try:
-            kind = QuestionType(question.text("type"))
-        except ValueError:
-            question.error("type", "'type' must be single, multiple or true_false")
-            kind = QuestionType.SINGLE
-        option_entries = _unique(
-            report, path, question, "options", question.items("options"), "option"
-        )
-        if len(option_entries) > MAX_OPTIONS:
-            question.error("options", f"a question has at most {MAX_OPTIONS} options")
-        options = []
-        for option_entry in option_entries:
-            option = Fields(report, path, option_entry, SOURCE_OPTION)
-            option_id = option.identifier("id")
-            texts = OptionText(
-                option.text("text", kind is not QuestionType.TRUE_FALSE), option.text("feedback")
-            )
-            options.append(
-                Option(option_id, bool(option.boolean("correct")), frozen_map({language: texts}))
-            )
-        _check_answer_key(report, path, entry.line, kind, options)
-        questions.append(
-            Question(
-                id=question.identifier("id"),
-                type=kind,
-                options=tuple(options),
-                texts=frozen_map(
-                    {language: QuestionText(question.text("prompt"), question.text("explanation"))}
-                ),
-            )
-        )
+    questions = [_read_source_question(report, path, e, language) for e in entries]
     if len(report.errors) > errors_before:
         return None
     return Quiz(
@@ -155,40 +154,9 @@ def add_translation(
         [q.id for q in quiz.questions],
         list(entries),
     )
-    questions = []
-    for question in quiz.questions:
-        entry = entries.get(question.id)
-        if entry is None:
-            questions.append(question)
-            continue
-        translated = Fields(report, path, entry, TRANSLATED_QUESTION)
-        option_entries = {e.get("id"): e for e in translated.items("options")}
-        _same_ids(
-            report,
-            path,
-            entry.line,
-            f"option (question '{question.id}')",
-            [o.id for o in question.options],
-            list(option_entries),
-        )
-        options = []
-        for option in question.options:
-            option_entry = option_entries.get(option.id)
-            if option_entry is None:
-                options.append(option)
-                continue
-            option_fields = Fields(report, path, option_entry, TRANSLATED_OPTION)
-            text = OptionText(
-                option_fields.text("text", question.type is not QuestionType.TRUE_FALSE),
-                option_fields.text("feedback"),
-            )
-            options.append(Option(option.id, option.correct, _with(option.texts, language, text)))
-        text = QuestionText(translated.text("prompt"), translated.text("explanation"))
-        questions.append(
-            Question(
-                question.id, question.type, tuple(options), _with(question.texts, language, text)
-            )
-        )
+    questions = [
+        _translated_question(report, path, q, entries.get(q.id), language) for q in quiz.questions
+    ]
     if len(report.errors) > errors_before:
         return quiz
     titles = _with(quiz.titles, language, title) if title else quiz.titles
@@ -198,6 +166,40 @@ def add_translation(
         languages=(*quiz.languages, language),
         titles=titles,
         outdated=(*quiz.outdated, language) if outdated else quiz.outdated,
+    )
+
+
+def _translated_question(
+    report: Report, path: Path, question: Question, entry: Map | None, language: str
+) -> Question:
+    """``question`` with the texts of its translation ``entry`` (unchanged without one)."""
+    if entry is None:
+        return question
+    translated = Fields(report, path, entry, TRANSLATED_QUESTION)
+    option_entries = {e.get("id"): e for e in translated.items("options")}
+    _same_ids(
+        report,
+        path,
+        entry.line,
+        f"option (question '{question.id}')",
+        [o.id for o in question.options],
+        list(option_entries),
+    )
+    options = []
+    for option in question.options:
+        option_entry = option_entries.get(option.id)
+        if option_entry is None:
+            options.append(option)
+            continue
+        option_fields = Fields(report, path, option_entry, TRANSLATED_OPTION)
+        text = OptionText(
+            option_fields.text("text", question.type is not QuestionType.TRUE_FALSE),
+            option_fields.text("feedback"),
+        )
+        options.append(Option(option.id, option.correct, _with(option.texts, language, text)))
+    text = QuestionText(translated.text("prompt"), translated.text("explanation"))
+    return Question(
+        question.id, question.type, tuple(options), _with(question.texts, language, text)
     )
 
 
