@@ -8,7 +8,7 @@ from ..accounts.auth import role_required
 from ..accounts.models import Role
 from ..content.coverage import coverage
 from ..content.store import content
-from . import results
+from ..learning.services import quiz_statistics
 
 bp = Blueprint("authoring", __name__, url_prefix="/trainer", template_folder="templates")
 
@@ -54,5 +54,5 @@ def quiz_results(module_id: str, quiz_id: str) -> str:
     if quiz is None:
         abort(404)
     return render_template(
-        "authoring/quiz_results.html", module=found, quiz=quiz, results=results.quiz_results(quiz)
+        "authoring/quiz_results.html", module=found, quiz=quiz, results=quiz_statistics(quiz)
     )

@@ -10,9 +10,11 @@ from typing import Any
 
 from flask import session
 
-from ..content.model import Lesson, Module, Quiz
+from ..accounts.models import User
+from ..content.model import Course, Lesson, Module, Quiz
 from .grading import Answers, Grade
-from .services import Record
+from .progress import Record
+from .services import mark_lesson_done, record_attempt
 
 KEY = "guest"
 MAX_LESSONS = 200
@@ -25,6 +27,7 @@ def _data() -> dict[str, Any]:
 
 
 def has_guest_data() -> bool:
+    """Whether this browser's session holds a visitor's progress."""
     return KEY in session
 
 
@@ -42,6 +45,7 @@ def record() -> Record:
 
 
 def mark_done(module: Module, lesson: Lesson, language: str) -> None:
+    """Keep that the visitor finished ``lesson`` (once, up to ``MAX_LESSONS``)."""
     data = _data()
     entry = [module.id, lesson.id, language]
     if entry[:2] not in [saved[:2] for saved in data["l"]] and len(data["l"]) < MAX_LESSONS:
@@ -52,6 +56,7 @@ def mark_done(module: Module, lesson: Lesson, language: str) -> None:
 def add_attempt(
     module: Module, quiz: Quiz, answers: Answers, form_token: str, grade: Grade, language: str
 ) -> None:
+    """Keep a graded attempt, once per form token; only the last ``MAX_ATTEMPTS`` stay."""
     data = _data()
     if any(saved["t"] == form_token for saved in data["a"]):
         return  # the same form sent twice
@@ -71,6 +76,7 @@ def add_attempt(
 
 
 def latest_attempt(quiz: Quiz) -> dict[str, Any] | None:
+    """The visitor's last attempt at ``quiz`` as kept in the session, if any."""
     return next((saved for saved in reversed(_data()["a"]) if saved["q"] == quiz.id), None)
 
 
@@ -80,3 +86,28 @@ def take() -> tuple[list[tuple[str, str, str]], list[dict[str, Any]]]:
     if not isinstance(data, dict):
         return [], []
     return [tuple(entry) for entry in data.get("l", [])], list(data.get("a", []))
+
+
+def move_to_account(user: User, course: Course) -> None:
+    """Record what the visitor did in ``user``'s account, and clear it from the session.
+
+    Lessons first, then attempts, regraded on the server against the quiz as it is now.
+    """
+    lessons, attempts = take()
+    for module_id, lesson_id, language in lessons:
+        module = course.module(module_id)
+        lesson = module.lesson(lesson_id) if module else None
+        if module and lesson:
+            mark_lesson_done(user, module, lesson, language)
+    for saved in attempts:
+        module = course.module(str(saved.get("m")))
+        quiz = module.quiz(str(saved.get("q"))) if module else None
+        answers = saved.get("a")
+        if module is None or quiz is None or not isinstance(answers, dict):
+            continue
+        valid = {
+            q.id: tuple(c for c in answers.get(q.id, ()) if q.option(c))
+            for q in quiz.questions
+            if q.id in answers
+        }
+        record_attempt(user, module, quiz, valid, str(saved.get("t"))[:64], str(saved.get("g")))

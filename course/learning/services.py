@@ -1,5 +1,9 @@
 """Learning services: mark lessons done, record graded attempts, complete modules, progress.
 
+This package owns the tables of what learners did (``LessonDone``, ``QuizAttempt``,
+``ModuleCompletion``): other features ask these functions (``best_scores``,
+``completed_modules``, ``quiz_statistics``, ``export_data``) and never query them.
+
 "Only once" is the database's job: lesson marks, attempts (per form) and completions have
 unique constraints, and inserts that would break one do nothing instead of failing, so two
 tabs, a double click or fifty concurrent submissions never record anything twice.
@@ -7,123 +11,66 @@ tabs, a double click or fifty concurrent submissions never record anything twice
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from ..accounts.models import User
-from ..content.model import Course, Lesson, Module, Quiz
+from ..clock import iso, now
+from ..content.model import Lesson, Module, Quiz
 from ..db import insert_ignoring_duplicates
 from ..extensions import db
 from .grading import Answers, Grade, grade
 from .models import LessonDone, ModuleCompletion, QuizAttempt
+from .progress import Record
+from .statistics import QuizResults, summarize
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def _best_per_quiz(user: User, quiz_ids: Iterable[str] | None = None) -> list[Any]:
+    """(quiz id, best score, passed at least once) for each quiz ``user`` tried."""
+    query = select(
+        QuizAttempt.quiz_id,
+        func.max(QuizAttempt.score),
+        func.max(QuizAttempt.passed.cast(db.Integer)),
+    ).where(QuizAttempt.user_id == user.id)
+    if quiz_ids is not None:
+        query = query.where(QuizAttempt.quiz_id.in_(list(quiz_ids)))
+    return list(db.session.execute(query.group_by(QuizAttempt.quiz_id)))
 
 
-@dataclass
-class Record:
-    """What one learner (or this browser's visitor) has done, in the course's terms."""
-
-    lessons: set[tuple[str, str]] = field(default_factory=set)  #: (module, lesson)
-    best_scores: dict[str, int] = field(default_factory=dict)  #: quiz -> best score
-    passed: set[str] = field(default_factory=set)  #: quizzes passed at least once
-    completed: dict[str, datetime] = field(default_factory=dict)  #: module -> when
+def best_scores(user: User, quiz_ids: Iterable[str]) -> dict[str, int]:
+    """``user``'s best score at each of these quizzes they tried (untried ones are absent)."""
+    return {quiz_id: best for quiz_id, best, _passed in _best_per_quiz(user, quiz_ids)}
 
 
-@dataclass(frozen=True)
-class ModuleProgress:
-    """A module seen through one learner's record."""
-
-    module: Module
-    record: Record
-
-    def lesson_done(self, lesson: Lesson) -> bool:
-        return (self.module.id, lesson.id) in self.record.lessons
-
-    def quiz_passed(self, quiz: Quiz) -> bool:
-        return quiz.id in self.record.passed
-
-    def best_score(self, quiz: Quiz) -> int | None:
-        return self.record.best_scores.get(quiz.id)
-
-    @property
-    def steps(self) -> int:
-        return len(self.module.lessons) + len(self.module.quizzes)
-
-    @property
-    def steps_done(self) -> int:
-        return sum(map(self.lesson_done, self.module.lessons)) + sum(
-            map(self.quiz_passed, self.module.quizzes)
+def completed_modules(user: User) -> dict[str, datetime]:
+    """When ``user`` completed each module they completed, by module id."""
+    rows = db.session.execute(
+        select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
+            ModuleCompletion.user_id == user.id
         )
-
-    @property
-    def percent(self) -> int:
-        return 100 * self.steps_done // self.steps if self.steps else 0
-
-    @property
-    def completed_at(self) -> datetime | None:
-        return self.record.completed.get(self.module.id)
-
-    @property
-    def started(self) -> bool:
-        return self.steps_done > 0 or any(
-            quiz.id in self.record.best_scores for quiz in self.module.quizzes
-        )
-
-    @property
-    def next_step(self) -> Lesson | Quiz | None:
-        """The first lesson not done, else the first quiz not passed, else None."""
-        for lesson in self.module.lessons:
-            if not self.lesson_done(lesson):
-                return lesson
-        for quiz in self.module.quizzes:
-            if not self.quiz_passed(quiz):
-                return quiz
-        return None
+    )
+    return {module_id: completed_at for module_id, completed_at in rows}
 
 
 def load_record(user: User) -> Record:
     """Everything ``user`` did, in three queries."""
-    record = Record()
+    record = Record(completed=completed_modules(user))
     record.lessons = {
         (module_id, lesson_id)
         for module_id, lesson_id in db.session.execute(
             select(LessonDone.module_id, LessonDone.lesson_id).where(LessonDone.user_id == user.id)
         )
     }
-    for quiz_id, best, passed in db.session.execute(
-        select(
-            QuizAttempt.quiz_id,
-            func.max(QuizAttempt.score),
-            func.max(QuizAttempt.passed.cast(db.Integer)),
-        )
-        .where(QuizAttempt.user_id == user.id)
-        .group_by(QuizAttempt.quiz_id)
-    ):
+    for quiz_id, best, passed in _best_per_quiz(user):
         record.best_scores[quiz_id] = best
         if passed:
             record.passed.add(quiz_id)
-    record.completed = {
-        module_id: completed_at
-        for module_id, completed_at in db.session.execute(
-            select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
-                ModuleCompletion.user_id == user.id
-            )
-        )
-    }
     return record
-
-
-def progress(course: Course, record: Record) -> list[ModuleProgress]:
-    """Each module of ``course`` with the learner's progress in it."""
-    return [ModuleProgress(module, record) for module in course.modules]
 
 
 def mark_lesson_done(user: User, module: Module, lesson: Lesson, language: str) -> bool:
@@ -134,13 +81,15 @@ def mark_lesson_done(user: User, module: Module, lesson: Lesson, language: str) 
         module_id=module.id,
         lesson_id=lesson.id,
         language=language,
-        done_at=_now(),
+        done_at=now(),
     )
     return complete_if_done(user, module)
 
 
 @dataclass(frozen=True)
 class AttemptResult:
+    """A recorded attempt with its grade."""
+
     attempt: QuizAttempt
     grade: Grade
     #: Whether this submission completed the module (first time only).
@@ -168,7 +117,7 @@ def record_attempt(
         score=result.score,
         passed=result.passed,
         language=language,
-        submitted_at=_now(),
+        submitted_at=now(),
     )
     attempt = db.session.scalars(
         select(QuizAttempt).where(
@@ -200,17 +149,7 @@ def complete_if_done(user: User, module: Module) -> bool:
         return False
     quiz_ids = [quiz.id for quiz in module.quizzes]
     if quiz_ids:
-        passed = set(
-            db.session.scalars(
-                select(QuizAttempt.quiz_id)
-                .where(
-                    QuizAttempt.user_id == user.id,
-                    QuizAttempt.quiz_id.in_(quiz_ids),
-                    QuizAttempt.passed.is_(True),
-                )
-                .distinct()
-            )
-        )
+        passed = {quiz_id for quiz_id, _best, ok in _best_per_quiz(user, quiz_ids) if ok}
         if set(quiz_ids) - passed:
             return False
     completed = insert_ignoring_duplicates(
@@ -218,7 +157,7 @@ def complete_if_done(user: User, module: Module) -> bool:
         user_id=user.id,
         module_id=module.id,
         content_hash=module.content_hash,
-        completed_at=_now(),
+        completed_at=now(),
     )
     if completed:  # other features react in the same transaction (badges are awarded)
         for hook in current_app.extensions.get("course_completion_hooks", ()):
@@ -242,6 +181,23 @@ def own_attempt(user: User, attempt_id: int) -> QuizAttempt | None:
     return db.session.scalars(
         select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
     ).first()
+
+
+def quiz_statistics(quiz: Quiz) -> QuizResults:
+    """How every learner did on ``quiz``: first attempts and best scores, for trainers."""
+    first_ids = (
+        select(func.min(QuizAttempt.id))
+        .where(QuizAttempt.quiz_id == quiz.id)
+        .group_by(QuizAttempt.user_id)
+        .scalar_subquery()
+    )
+    firsts = list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(first_ids))))
+    best = db.session.execute(
+        select(func.max(QuizAttempt.score), func.max(QuizAttempt.passed.cast(db.Integer)))
+        .where(QuizAttempt.quiz_id == quiz.id)
+        .group_by(QuizAttempt.user_id)
+    )
+    return summarize(quiz, firsts, [(score, bool(passed)) for score, passed in best])
 
 
 def export_data(user: User) -> dict[str, object]:
@@ -277,34 +233,3 @@ def export_data(user: User) -> dict[str, object]:
             {"module": c.module_id, "completed_at": iso(c.completed_at)} for c in done
         ],
     }
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with its offset (SQLite hands back naive datetimes)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-
-
-def import_guest(
-    user: User,
-    course: Course,
-    lessons: Iterable[tuple[str, str, str]],
-    guest_attempts: Iterable[Mapping[str, Any]],
-) -> None:
-    """Keep what a visitor did before signing up or in: lessons, then attempts, regraded."""
-    for module_id, lesson_id, language in lessons:
-        module = course.module(module_id)
-        lesson = module.lesson(lesson_id) if module else None
-        if module and lesson:
-            mark_lesson_done(user, module, lesson, language)
-    for saved in guest_attempts:
-        module = course.module(str(saved.get("m")))
-        quiz = module.quiz(str(saved.get("q"))) if module else None
-        answers = saved.get("a")
-        if module is None or quiz is None or not isinstance(answers, dict):
-            continue
-        valid = {
-            q.id: tuple(c for c in answers.get(q.id, ()) if q.option(c))
-            for q in quiz.questions
-            if q.id in answers
-        }
-        record_attempt(user, module, quiz, valid, str(saved.get("t"))[:64], str(saved.get("g")))

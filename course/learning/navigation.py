@@ -1,0 +1,71 @@
+"""Finding one's way in the course, for the learning views.
+
+A module, lesson or quiz by its id (404 when there is none), the current visitor's record
+and language, and where each step of a module is.
+"""
+
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask_babel import get_locale
+
+from ..accounts.auth import current_user
+from ..content.model import Lesson, Module, Quiz
+from ..content.store import course
+from . import guest, services
+from .progress import Record
+
+
+def find_module(module_id: str) -> Module:
+    """The module with this id; 404 if there is none."""
+    found = course().module(module_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def find_lesson(module_id: str, lesson_id: str) -> tuple[Module, Lesson]:
+    """The module and its lesson with these ids; 404 if either is unknown."""
+    module = find_module(module_id)
+    lesson = module.lesson(lesson_id)
+    if lesson is None:
+        abort(404)
+    return module, lesson
+
+
+def find_quiz(module_id: str, quiz_id: str) -> tuple[Module, Quiz]:
+    """The module and its quiz with these ids; 404 if either is unknown."""
+    module = find_module(module_id)
+    quiz = module.quiz(quiz_id)
+    if quiz is None:
+        abort(404)
+    return module, quiz
+
+
+def current_record() -> Record:
+    """What the signed-in learner did, or else what this browser's visitor did."""
+    user = current_user()
+    return services.load_record(user) if user else guest.record()
+
+
+def current_language() -> str:
+    """The language of this request."""
+    return str(get_locale())
+
+
+def step_url(module: Module, step: Lesson | Quiz | None) -> str:
+    """Where a step of a module is; the module page once every step is done."""
+    if isinstance(step, Lesson):
+        return url_for("learning.lesson", module_id=module.id, lesson_id=step.id)
+    if isinstance(step, Quiz):
+        return url_for("learning.quiz", module_id=module.id, quiz_id=step.id)
+    return url_for("learning.module", module_id=module.id)
+
+
+def neighbours(module: Module, step: Lesson | Quiz) -> tuple[Lesson | Quiz | None, ...]:
+    """The steps before and after ``step`` in ``module`` (lessons, then quizzes)."""
+    steps: list[Lesson | Quiz] = [*module.lessons, *module.quizzes]
+    index = steps.index(step)
+    before = steps[index - 1] if index > 0 else None
+    after = steps[index + 1] if index + 1 < len(steps) else None
+    return before, after
