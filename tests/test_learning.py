@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
+import time
 
 import pytest
-from conftest import PASSWORD, dispose, login, make_app, run_together, submit
+from conftest import PASSWORD, PG_URL, dispose, login, make_app, run_together, submit
 from content_examples import write_course
 
 from course.accounts import services as accounts
@@ -275,3 +278,38 @@ def test_trainers_see_how_learners_do_without_anyones_answers(app, client, learn
     assert facts["Learners who took it"] == "1" and facts["Learners who passed"] == "1"
     assert facts["Average first-attempt score"] == "0 %" and facts["Average best score"] == "100 %"
     assert "ada@example.org" not in page and "Ada" not in page
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the SQLite write lock")
+def test_answers_given_before_signing_in_are_kept_while_another_request_writes(app, client):
+    """Keeping a visitor's answers waits for SQLite's write lock instead of failing."""
+    mark_done(client, "why-a-partner")
+    answer(client, RIGHT)
+    with app.app_context():
+        accounts.create_user("ada@example.org", "Ada", PASSWORD, Role.LEARNER)
+        db.session.commit()
+    login(client)
+    locked, released = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:  # another request writing, as a second connection
+        other = sqlite3.connect(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+        other.isolation_level = None
+        other.execute("BEGIN IMMEDIATE")
+        locked.set()
+        time.sleep(1)
+        other.execute("COMMIT")
+        other.close()
+        released.set()
+
+    writer = threading.Thread(target=hold_the_write_lock)
+    writer.start()
+    locked.wait(10)
+    try:
+        response = client.get("/my-learning")  # the first page after signing in
+    finally:
+        writer.join()
+    assert released.is_set()
+    assert response.status_code == 200
+    assert count(app, QuizAttempt) == 1 and count(app, LessonDone) == 1
+    progress = client.get("/api/v1/me/progress").get_json()["modules"][0]
+    assert progress["quizzes"][0]["best_score"] == 100 and progress["lessons_done"] == 1
