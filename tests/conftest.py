@@ -1,8 +1,18 @@
-"""Shared fixtures: a fresh app and database per test, a real SMTP sink, form helpers.
+"""Shared fixtures: a fresh app and database per test, a real SMTP sink, accounts, browsers.
 
 Tests run on SQLite by default. When ``COURSE_TEST_DATABASE_URL`` names a PostgreSQL
 database (``make test`` starts a throwaway server for it), every test that uses the ``app``
-fixture runs there instead: those tests carry the ``db`` marker.
+or ``live_server`` fixture runs there instead: those tests carry the ``db`` marker.
+
+The app a test gets is chosen with two markers:
+
+- ``@pytest.mark.content("tiny")`` serves course files: ``"readme"`` (the example files of
+  modules/README.md and badges/README.md), ``"tiny"`` (that example with two more lessons
+  and PNG artwork, see ``content_examples.write_course``) or ``"shipped"`` (the real
+  course). Without it the app serves no course at all.
+- ``@pytest.mark.settings(NAME=value)`` adds settings the app starts with.
+
+Plain helpers (forms, sign-in, completing a module) are in ``helpers.py``.
 """
 
 from __future__ import annotations
@@ -10,9 +20,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -21,25 +30,43 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from content_examples import write_course, write_examples
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import (
+    PASSWORD,
+    PG_URL,
+    Learner,
+    complete_module,
+    dispose,
+    free_port,
+    settle,
+    signed_in,
+)
 
 from course import create_app
 from course.accounts import services
-from course.accounts.models import Role, User
+from course.accounts.models import Role
 from course.badges.keys import KeyStore
 from course.cli import compile_translations
 from course.config import PROJECT_ROOT
 from course.extensions import db
-from course.ratelimit import DatabaseStorage, limiter
 
-PG_URL = os.environ.get("COURSE_TEST_DATABASE_URL")
-PASSWORD = "correct horse battery staple"
+CHROMIUM = "/usr/bin/chromium"
+#: Fixtures that make an app on a fresh database: tests using them are marked ``db``.
+DATABASE_FIXTURES = {"app", "live_server", "app_under_test"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "content(name): the course files the app serves: readme, tiny or shipped"
+    )
+    config.addinivalue_line("markers", "settings(**overrides): settings the app starts with")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if {"app", "live_server"} & set(getattr(item, "fixturenames", ())):
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
 
 
@@ -93,13 +120,7 @@ def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Mailbox:
 # --- application ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def make_app(tmp_path: Path, smtp_port: int, **overrides: Any) -> Flask:
+def build_app(tmp_path: Path, smtp_port: int, **overrides: Any) -> Flask:
     """An app on a fresh database (a new SQLite file, or a wiped PostgreSQL database)."""
     instance = tmp_path / "instance"
     instance.mkdir(exist_ok=True)
@@ -131,21 +152,43 @@ def make_app(tmp_path: Path, smtp_port: int, **overrides: Any) -> Flask:
     return app
 
 
-def dispose(app: Flask) -> None:
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
-    storage = limiter.storage if limiter.initialized else None
-    if isinstance(storage, DatabaseStorage):
-        storage.engine.dispose()
+@pytest.fixture
+def content_dirs(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """Settings pointing the app at the course files the test's ``content`` marker names."""
+    marker = request.node.get_closest_marker("content")
+    if marker is None:
+        return {}
+    name = marker.args[0]
+    if name == "readme":
+        modules, badges = write_examples(tmp_path / "content")
+        return {"MODULES_DIR": str(modules), "BADGES_DIR": str(badges)}
+    if name == "tiny":
+        return write_course(tmp_path / "content")
+    if name == "shipped":
+        return {
+            "MODULES_DIR": str(PROJECT_ROOT / "modules"),
+            "BADGES_DIR": str(PROJECT_ROOT / "badges"),
+        }
+    raise ValueError(f"unknown course {name!r}: readme, tiny or shipped")
+
+
+@pytest.fixture
+def app_settings(request: pytest.FixtureRequest, content_dirs: dict[str, str]) -> dict[str, Any]:
+    """Every setting the test's app starts with: its course files, then ``settings`` markers."""
+    settings = dict(content_dirs)
+    for marker in reversed(list(request.node.iter_markers("settings"))):
+        settings.update(marker.kwargs)  # the marker closest to the test wins
+    return settings
 
 
 @pytest.fixture
 def app(
-    tmp_path: Path, smtp_server: tuple[Controller, Mailbox], mailbox: Mailbox
+    tmp_path: Path,
+    smtp_server: tuple[Controller, Mailbox],
+    mailbox: Mailbox,
+    app_settings: dict[str, Any],
 ) -> Iterator[Flask]:
-    app = make_app(tmp_path, smtp_server[0].port)
+    app = build_app(tmp_path, smtp_server[0].port, **app_settings)
     yield app
     dispose(app)
 
@@ -160,37 +203,35 @@ def runner(app: Flask) -> Any:
     return app.test_cli_runner()
 
 
-# --- helpers -------------------------------------------------------------------------------
-
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    """The CSRF token of the form on ``path``, as a browser would read it."""
-    page = client.get(path).get_data(as_text=True)
-    match = CSRF_RE.search(page) or re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+@pytest.fixture
+def app_under_test(request: pytest.FixtureRequest) -> Flask:
+    """The app this test talks to: the live server's when it drives a browser, else ``app``."""
+    if "live_server" in request.fixturenames:
+        return request.getfixturevalue("live_server").app
+    return request.getfixturevalue("app")
 
 
-def submit(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
-    """Post ``data`` to the form at ``path`` with a valid CSRF token."""
-    return client.post(path, data={"csrf_token": csrf_token(client, path), **data}, **kwargs)
+# --- accounts ------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def create_user(app: Flask) -> Any:
-    """Make a confirmed (or unconfirmed) account directly in the database."""
+def create_user(app_under_test: Flask) -> Callable[..., int]:
+    """Make a confirmed (or unconfirmed) account directly in the database; return its id.
+
+    The display name defaults to the address's local part, capitalised: Ada for
+    ada@example.org.
+    """
 
     def create(
         email: str = "ada@example.org",
         password: str = PASSWORD,
         role: Role = Role.LEARNER,
-        name: str = "Ada",
+        name: str | None = None,
         confirmed: bool = True,
     ) -> int:
-        with app.app_context():
-            user = services.create_user(email, name, password, role)
+        with app_under_test.app_context():
+            display_name = name or email.split("@")[0].capitalize()
+            user = services.create_user(email, display_name, password, role)
             if not confirmed:
                 user.email_confirmed_at = None
             db.session.commit()
@@ -199,19 +240,35 @@ def create_user(app: Flask) -> Any:
     return create
 
 
-def login(client: FlaskClient, email: str = "ada@example.org", password: str = PASSWORD) -> Any:
-    return submit(client, "/login", {"email": email, "password": password})
+@pytest.fixture
+def trainer(app_under_test: Flask, create_user: Callable[..., int]) -> FlaskClient:
+    """A test client signed in as Tess (tess@example.org), a trainer."""
+    create_user("tess@example.org", role=Role.TRAINER, name="Tess")
+    return signed_in(app_under_test, "tess@example.org")
 
 
-def user_count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.query(User).count()
+@pytest.fixture
+def completed_learner(
+    app_under_test: Flask, create_user: Callable[..., int]
+) -> Callable[..., Learner]:
+    """Make a learner who completed a module through the site's forms, signed in on a client.
+
+    ``completed_learner("first-edit-a-thon")`` is Ada, who read every lesson and passed every
+    quiz of that module, and so holds the badges it completes.
+    """
+
+    def complete(
+        module_id: str, email: str = "ada@example.org", name: str | None = None
+    ) -> Learner:
+        user_id = create_user(email, name=name)
+        client = signed_in(app_under_test, email)
+        complete_module(app_under_test, client, module_id)
+        return Learner(app_under_test, user_id, email, client)
+
+    return complete
 
 
 # --- browser -------------------------------------------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @dataclass
@@ -223,23 +280,17 @@ class LiveServer:
 
 
 @pytest.fixture
-def content_dirs() -> dict[str, str]:
-    """Settings pointing the live server at other course files; a test module may override it."""
-    return {}
-
-
-@pytest.fixture
 def live_server(
     tmp_path: Path,
     smtp_server: tuple[Controller, Mailbox],
     mailbox: Mailbox,
-    content_dirs: dict[str, str],
+    app_settings: dict[str, Any],
 ) -> Iterator[LiveServer]:
     from werkzeug.serving import make_server
 
     port = free_port()
-    app = make_app(
-        tmp_path, smtp_server[0].port, BASE_URL=f"http://127.0.0.1:{port}", **content_dirs
+    app = build_app(
+        tmp_path, smtp_server[0].port, **{**app_settings, "BASE_URL": f"http://127.0.0.1:{port}"}
     )
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -276,72 +327,28 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-def settle(context: Any) -> None:
-    """Let every page finish loading (stylesheets too) before its browser closes.
+@pytest.fixture
+def new_context(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
+    """Open a browser context (a fresh browser profile) on the live server.
 
-    Closing mid-request leaves the test server's file handle open, which the suite treats as
-    an error; a person closing a tab mid-load is tested by what they see next, not by that.
+    Options go to Playwright's ``new_context``. Every context still open at the end of the
+    test has its pages settled and is closed, even when the test fails first.
     """
-    for page in context.pages:
-        page.wait_for_load_state("load")
+    contexts: list[Any] = []
+
+    def new(**options: Any) -> Any:
+        context = browser.new_context(**{"base_url": live_server.url, **options})
+        contexts.append(context)
+        return context
+
+    yield new
+    for context in contexts:
+        settle(context)
+        context.close()
 
 
 @pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
+def page(new_context: Callable[..., Any]) -> Any:
+    page = new_context(locale="en-GB").new_page()
     page.set_default_timeout(10_000)
-    yield page
-    settle(context)
-    context.close()
-
-
-def assert_accessible(page: Any) -> None:
-    """Run axe-core in the page; fail on any serious or critical violation."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: `make test` runs npm ci")
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], f"accessibility problems on {page.url}"
-
-
-@pytest.fixture
-def create_user_live(live_server: LiveServer) -> Any:
-    """Make a confirmed account in the live server's database."""
-
-    def create(email: str, password: str = PASSWORD, role: Role = Role.LEARNER) -> None:
-        with live_server.app.app_context():
-            services.create_user(email, email.split("@")[0].capitalize(), password, role)
-            db.session.commit()
-
-    return create
-
-
-def run_together(calls: list[Any], timeout: float = 120) -> list[Any]:
-    """Start every call in its own thread at the same moment; return their results in order."""
-    results: list[Any] = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(index: int) -> None:
-        start.wait()
-        results[index] = calls[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=timeout)
-    return results
-
-
-def browser_sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the form, as a person would."""
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main form button[type=submit]")
+    return page

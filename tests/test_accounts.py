@@ -8,10 +8,9 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PASSWORD, csrf_token, dispose, login, make_app, submit, user_count
+from helpers import PASSWORD, csrf_token, login, submit, user_count
 
-from course.accounts import services
-from course.accounts.models import Role, User, UserSession
+from course.accounts.models import User, UserSession
 from course.extensions import db
 
 
@@ -151,36 +150,24 @@ def test_sign_in_refuses_to_redirect_elsewhere(client, create_user, target):
     assert response.headers["Location"] == "/my-learning"
 
 
-def test_twenty_wrong_passwords_are_throttled_without_locking_the_owner_out(
-    tmp_path, smtp_server, mailbox
-):
-    app = make_app(tmp_path, smtp_server[0].port, LOGIN_LIMIT_PER_ACCOUNT="5 per 2 seconds")
-    try:
-        with app.app_context():
-            services.create_user("ada@example.org", "Ada", PASSWORD, Role.LEARNER)
-            db.session.commit()
-        client = app.test_client()
-        statuses = [login(client, password=f"guess {n}").status_code for n in range(20)]
-        assert statuses[:5] == [400] * 5
-        assert set(statuses[5:]) == {429}
-        throttled = login(client)
-        assert throttled.status_code == 429
-        assert int(throttled.headers["Retry-After"]) <= 2
-        assert "Too many attempts" in throttled.get_data(as_text=True)
-        time.sleep(2.1)
-        assert login(client).status_code == 303
-    finally:
-        dispose(app)
+@pytest.mark.settings(LOGIN_LIMIT_PER_ACCOUNT="5 per 2 seconds")
+def test_twenty_wrong_passwords_are_throttled_without_locking_the_owner_out(client, create_user):
+    create_user()
+    statuses = [login(client, password=f"guess {n}").status_code for n in range(20)]
+    assert statuses[:5] == [400] * 5
+    assert set(statuses[5:]) == {429}
+    throttled = login(client)
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) <= 2
+    assert "Too many attempts" in throttled.get_data(as_text=True)
+    time.sleep(2.1)
+    assert login(client).status_code == 303
 
 
-def test_many_accounts_from_one_address_are_throttled(tmp_path, smtp_server, mailbox):
-    app = make_app(tmp_path, smtp_server[0].port, LOGIN_LIMIT_PER_ADDRESS="3 per minute")
-    try:
-        client = app.test_client()
-        statuses = [login(client, email=f"user{n}@example.org").status_code for n in range(5)]
-        assert statuses == [400, 400, 400, 429, 429]
-    finally:
-        dispose(app)
+@pytest.mark.settings(LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+def test_many_accounts_from_one_address_are_throttled(client):
+    statuses = [login(client, email=f"user{n}@example.org").status_code for n in range(5)]
+    assert statuses == [400, 400, 400, 429, 429]
 
 
 def test_forged_or_missing_csrf_token_keeps_what_was_typed(client, app):

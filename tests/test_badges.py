@@ -6,16 +6,12 @@ import base64
 import gzip
 import hashlib
 import json
-import re
 import stat
 
 import pytest
-from conftest import PASSWORD, dispose, login, make_app, run_together, submit
-from content_examples import write_course
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from helpers import PASSWORD, complete_module, form_fields, run_together, signed_in, submit
 
-from course.accounts import services as accounts
-from course.accounts.models import Role
 from course.badges import baking, dataintegrity, multibase
 from course.badges.models import AuditEntry, Award
 from course.config import PROJECT_ROOT
@@ -25,45 +21,7 @@ MODULE = "/modules/first-edit-a-thon"
 QUIZ = f"{MODULE}/quizzes/first-edit-a-thon-check"
 SHARED = PROJECT_ROOT.parent / "shared" / "openbadges"
 
-
-@pytest.fixture
-def app(tmp_path, smtp_server, mailbox):
-    app = make_app(
-        tmp_path,
-        smtp_server[0].port,
-        BASE_URL="http://localhost",
-        **write_course(tmp_path / "content"),
-    )
-    yield app
-    dispose(app)
-
-
-def make_user(app, email="ada@example.org", role=Role.LEARNER, name="Ada") -> None:
-    with app.app_context():
-        accounts.create_user(email, name, PASSWORD, role)
-        db.session.commit()
-
-
-def signed_in(app, email="ada@example.org"):
-    client = app.test_client()
-    login(client, email)
-    return client
-
-
-def form_fields(client, path):
-    page = client.get(path).get_data(as_text=True)
-    return {
-        n: v for n, v in re.findall(r'name="(csrf_token|form_token|version)" value="([^"]+)"', page)
-    }
-
-
-def complete_module(client):
-    for lesson in ("why-a-partner", "on-the-day", "english-only"):
-        token = form_fields(client, f"{MODULE}/lessons/{lesson}")["csrf_token"]
-        client.post(f"{MODULE}/lessons/{lesson}/done", data={"csrf_token": token})
-    client.post(
-        QUIZ, data={**form_fields(client, QUIZ), "q-q-host": "embassy", "q-q-partner": "true"}
-    )
+pytestmark = pytest.mark.content("tiny")
 
 
 def only_award(app) -> Award:
@@ -74,25 +32,24 @@ def only_award(app) -> Award:
 
 
 @pytest.fixture
-def awarded(app):
-    make_user(app)
-    client = signed_in(app)
-    complete_module(client)
-    return client, only_award(app)
+def awarded(completed_learner):
+    """Ada completed the module: a client signed in as her, and her award."""
+    ada = completed_learner("first-edit-a-thon")
+    return ada.client, ada.award()
 
 
 def test_completing_the_module_awards_the_badge_once(app, awarded):
     client, award = awarded
     assert award.badge_id == "first-edit-a-thon"
-    complete_module(client)  # doing it all again awards nothing more
+    complete_module(app, client, "first-edit-a-thon")  # doing it all again awards nothing more
     with app.app_context():
         assert db.session.query(Award).count() == 1
     page = client.get("/my-badges").get_data(as_text=True)
     assert "First edit-a-thon with a partner" in page and "Valid" in page
 
 
-def test_two_tabs_completing_at_once_give_one_award(app):
-    make_user(app)
+def test_two_tabs_completing_at_once_give_one_award(app, create_user):
+    create_user()
     client = signed_in(app)
     for lesson in ("why-a-partner", "on-the-day", "english-only"):
         token = form_fields(client, f"{MODULE}/lessons/{lesson}")["csrf_token"]
@@ -210,10 +167,8 @@ def test_baked_images_carry_the_award(app, awarded):
     ].endswith(award.uid)
 
 
-def test_revocation_shows_everywhere_on_the_next_request(app, awarded):
+def test_revocation_shows_everywhere_on_the_next_request(app, awarded, trainer):
     client, award = awarded
-    make_user(app, "tess@example.org", Role.TRAINER, "Tess")
-    trainer = signed_in(app, "tess@example.org")
     path = f"/trainer/awards/{award.uid}/revoke"
     refused = submit(trainer, path, {"reason": "Shared answers"})  # not confirmed
     assert refused.status_code == 400 and only_award(app).revoked_at is None
@@ -262,7 +217,7 @@ def test_only_trainers_and_admins_see_awards_and_revoke(app, awarded):
     assert only_award(app).revoked_at is None
 
 
-def test_the_public_page_shows_the_name_only_when_the_learner_allows_it(app, awarded):
+def test_the_public_page_shows_the_name_only_when_the_learner_allows_it(app, awarded, create_user):
     client, award = awarded
     anonymous = app.test_client()
     assert "Ada" not in anonymous.get(f"/awards/{award.uid}").get_data(as_text=True)
@@ -271,7 +226,7 @@ def test_the_public_page_shows_the_name_only_when_the_learner_allows_it(app, awa
         data={"csrf_token": form_fields(client, "/my-badges")["csrf_token"], "show_name": "y"},
     )
     assert "<bdi>Ada</bdi>" in anonymous.get(f"/awards/{award.uid}").get_data(as_text=True)
-    make_user(app, "grace@example.org", name="Grace")
+    create_user("grace@example.org")
     other = signed_in(app, "grace@example.org")
     token = form_fields(other, "/my-badges")["csrf_token"]
     assert other.post(f"/my-badges/{award.uid}/name", data={"csrf_token": token}).status_code == 404

@@ -6,7 +6,7 @@ Every page a journey visits is scanned with axe-core.
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, assert_accessible, browser_sign_in, settle
+from helpers import PASSWORD, assert_accessible, browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,9 +56,9 @@ def test_sign_up_sign_out_sign_in_and_switch_to_french(page, live_server, mailbo
 
 
 def test_reset_a_forgotten_password_through_the_emailed_link(
-    page, live_server, mailbox, create_user_live
+    page, live_server, mailbox, create_user
 ):
-    create_user_live("grace@example.org")
+    create_user("grace@example.org")
     page.goto("/login")
     page.get_by_role("link", name="Forgot your password?").click()
     assert_accessible(page)
@@ -77,22 +77,16 @@ def test_reset_a_forgotten_password_through_the_emailed_link(
     page.get_by_role("heading", name="My learning").wait_for()
 
 
-def test_pages_fit_a_320_pixel_screen(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
-    page = context.new_page()
+def test_pages_fit_a_320_pixel_screen(new_context):
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
     for path in ("/", "/register", "/login", "/reset", "/no-such-page"):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
-    settle(context)
-    context.close()
 
 
-def test_signing_in_and_switching_language_work_without_javascript(
-    browser, live_server, create_user_live
-):
-    create_user_live("grace@example.org")
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
+def test_signing_in_and_switching_language_work_without_javascript(new_context, create_user):
+    create_user("grace@example.org")
+    page = new_context(java_script_enabled=False).new_page()
     page.goto("/account")
     page.get_by_label("Email address").fill("grace@example.org")
     page.get_by_label("Password").fill(PASSWORD)
@@ -102,8 +96,6 @@ def test_signing_in_and_switching_language_work_without_javascript(
     page.get_by_role("heading", name="Mon compte").wait_for()
     page.get_by_role("button", name="Se déconnecter").click()
     assert page.get_by_role("link", name="Se connecter").first.is_visible()
-    settle(context)
-    context.close()
 
 
 def test_the_accessibility_scan_does_catch_problems(page):

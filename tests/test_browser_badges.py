@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_accessible, browser_sign_in, settle
-from content_examples import write_course
+from helpers import assert_accessible, browser_sign_in
 
 from course.accounts.models import Role
 from course.badges import baking
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.content("tiny")]
 
 MODULE = "/modules/first-edit-a-thon"
 
 
-@pytest.fixture
-def content_dirs(tmp_path):
-    return write_course(tmp_path / "content")
-
-
-def test_earn_download_show_then_revoke(browser, live_server, create_user_live, tmp_path):
-    create_user_live("awa@example.org")
-    create_user_live("tess@example.org", role=Role.TRAINER)
-    learner = browser.new_context(base_url=live_server.url, accept_downloads=True)
-    page = learner.new_page()
+def test_earn_download_show_then_revoke(new_context, create_user, tmp_path):
+    create_user("awa@example.org")
+    create_user("tess@example.org", role=Role.TRAINER)
+    page = new_context(accept_downloads=True).new_page()
     browser_sign_in(page, "awa@example.org")
     page.goto(f"{MODULE}/continue")
     for _ in range(3):
@@ -45,11 +38,8 @@ def test_earn_download_show_then_revoke(browser, live_server, create_user_live, 
     download.value.save_as(saved)
     credential = baking.read_png_itxt(saved.read_bytes(), baking.OB3_KEYWORD)
     assert public_url.split("/awards/")[1] in credential
-    settle(learner)
-    learner.close()
 
-    trainer = browser.new_context(base_url=live_server.url)
-    page = trainer.new_page()
+    page = new_context().new_page()  # the trainer's browser
     browser_sign_in(page, "tess@example.org")
     page.get_by_role("link", name="Badges awarded").click()
     page.get_by_role("link", name="First edit-a-thon with a partner").click()
@@ -60,13 +50,8 @@ def test_earn_download_show_then_revoke(browser, live_server, create_user_live, 
     page.get_by_label("I confirm: this badge is revoked for good.").check()
     page.get_by_role("button", name="Revoke this badge").click()
     page.get_by_text("The badge is revoked.").wait_for()
-    settle(trainer)
-    trainer.close()
 
-    visitor = browser.new_context()
-    page = visitor.new_page()
+    page = new_context().new_page()  # a visitor's browser
     page.goto(public_url)
     assert page.get_by_text("Revoked on").is_visible()
     assert page.get_by_text("Reason: Awarded by mistake").is_visible()
-    settle(visitor)
-    visitor.close()

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_accessible, browser_sign_in
-from content_examples import write_examples
+from helpers import assert_accessible, browser_sign_in
 
 from course.accounts.models import Role
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.content("readme")]
 
 
-@pytest.fixture
-def content_dirs(tmp_path):
-    modules, badges = write_examples(tmp_path / "content")
-    return {"MODULES_DIR": str(modules), "BADGES_DIR": str(badges)}
-
-
-def test_a_trainer_previews_a_module_in_french_with_answer_keys(page, create_user_live):
-    create_user_live("tess@example.org", role=Role.TRAINER)
+def test_a_trainer_previews_a_module_in_french_with_answer_keys(page, create_user):
+    create_user("tess@example.org", role=Role.TRAINER)
     browser_sign_in(page, "tess@example.org")
     page.get_by_role("link", name="Course files").click()
     page.get_by_role("heading", name="Course files").wait_for()

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, assert_accessible, browser_sign_in, settle
-from content_examples import write_course
+from helpers import PASSWORD, assert_accessible, browser_sign_in, settle
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.content("tiny")]
 
 MODULE = "/modules/first-edit-a-thon"
-
-
-@pytest.fixture
-def content_dirs(tmp_path):
-    return write_course(tmp_path / "content")
 
 
 def text_of(page, selector: str) -> str:
@@ -38,13 +32,8 @@ def answer_quiz(page, choices: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_a_learner_takes_a_whole_module_fails_once_and_completes_it(
-    browser, live_server, mailbox, language
-):
-    context = browser.new_context(
-        base_url=live_server.url, locale=language, extra_http_headers={"Accept-Language": language}
-    )
-    page = context.new_page()
+def test_a_learner_takes_a_whole_module_fails_once_and_completes_it(new_context, mailbox, language):
+    page = new_context(locale=language, extra_http_headers={"Accept-Language": language}).new_page()
     sign_up(page, mailbox, f"awa-{language}@example.org")
     assert page.locator("html").get_attribute("lang") == language
     page.goto(MODULE)
@@ -70,12 +59,10 @@ def test_a_learner_takes_a_whole_module_fails_once_and_completes_it(
     assert "100 %" in text_of(page, ".progress-text")
     assert page.locator(".done-mark").count() == 1
     assert_accessible(page)
-    settle(context)
-    context.close()
 
 
-def test_a_learner_who_closes_the_browser_resumes_at_the_next_lesson(browser, live_server, mailbox):
-    context = browser.new_context(base_url=live_server.url)
+def test_a_learner_who_closes_the_browser_resumes_at_the_next_lesson(new_context, mailbox):
+    context = new_context()
     page = context.new_page()
     sign_up(page, mailbox, "ines@example.org")
     page.goto(f"{MODULE}/lessons/why-a-partner")
@@ -83,23 +70,17 @@ def test_a_learner_who_closes_the_browser_resumes_at_the_next_lesson(browser, li
     settle(context)
     context.close()  # the browser is closed mid-module
 
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
+    page = new_context().new_page()
     browser_sign_in(page, "ines@example.org")
     assert page.url.endswith("/my-learning")
     assert "1 of 4 steps done" in text_of(page, ".progress-text")
     page.get_by_role("link", name="Continue: Your first edit-a-thon with a partner").click()
     assert page.url.endswith(f"{MODULE}/lessons/on-the-day")
     assert page.get_by_role("heading", name="On the day").is_visible()
-    settle(context)
-    context.close()
 
 
-def test_a_whole_module_on_a_320_pixel_screen_without_javascript(browser, live_server, mailbox):
-    context = browser.new_context(
-        base_url=live_server.url, java_script_enabled=False, viewport={"width": 320, "height": 640}
-    )
-    page = context.new_page()
+def test_a_whole_module_on_a_320_pixel_screen_without_javascript(new_context, mailbox):
+    page = new_context(java_script_enabled=False, viewport={"width": 320, "height": 640}).new_page()
     page.goto(MODULE)
     page.click(f"a[href='{MODULE}/continue']")
     for _ in range(3):
@@ -108,12 +89,7 @@ def test_a_whole_module_on_a_320_pixel_screen_without_javascript(browser, live_s
     assert "100 %" in text_of(page, ".score")
     page.goto(MODULE)
     assert page.locator(".done-mark").count() == 4  # three lessons and the quiz, for the visitor
-    settle(context)
-    context.close()
-    measuring = browser.new_context(
-        base_url=live_server.url, viewport={"width": 320, "height": 640}
-    )
-    page = measuring.new_page()
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()  # with JavaScript
     for path in (
         "/modules",
         MODULE,
@@ -123,5 +99,3 @@ def test_a_whole_module_on_a_320_pixel_screen_without_javascript(browser, live_s
     ):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
-    settle(measuring)
-    measuring.close()

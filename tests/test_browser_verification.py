@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_accessible, settle
-from content_examples import write_course
-from test_ob2_validator import award_for
+from helpers import assert_accessible
 
 from course.badges import services as badges
 from course.badges.models import Award
 from course.extensions import db
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def content_dirs(tmp_path):
-    return write_course(tmp_path / "content")
+pytestmark = [pytest.mark.browser, pytest.mark.content("tiny")]
 
 
 def check(page, image, email: str = "") -> str:
@@ -28,11 +21,12 @@ def check(page, image, email: str = "") -> str:
     return page.locator("#verdict-title").inner_text()
 
 
-def test_an_affiliate_checks_a_badge_before_and_after_revocation(browser, live_server, tmp_path):
-    uid = award_for(live_server, "ada@example.org")
+def test_an_affiliate_checks_a_badge_before_and_after_revocation(
+    new_context, live_server, completed_learner, tmp_path
+):
+    uid = completed_learner("first-edit-a-thon", "ada@example.org").award().uid
     image = tmp_path / "badge.png"
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
+    page = new_context().new_page()
     image.write_bytes(page.request.get(f"/badges/awards/{uid}/baked.png").body())
 
     assert check(page, image) == "Valid"
@@ -50,20 +44,13 @@ def test_an_affiliate_checks_a_badge_before_and_after_revocation(browser, live_s
     assert check(page, image) == "Revoked"
     assert page.get_by_text("Reason given by the issuer: Awarded by mistake").is_visible()
     assert_accessible(page)
-    settle(context)
-    context.close()
 
 
-def test_the_qr_code_link_checks_the_award_in_french(browser, live_server):
-    uid = award_for(live_server, "ines@example.org")
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", extra_http_headers={"Accept-Language": "fr"}
-    )
-    page = context.new_page()
+def test_the_qr_code_link_checks_the_award_in_french(new_context, completed_learner):
+    uid = completed_learner("first-edit-a-thon", "ines@example.org").award().uid
+    page = new_context(locale="fr-FR", extra_http_headers={"Accept-Language": "fr"}).new_page()
     page.goto(f"/awards/{uid}")
     assert page.locator("figure.qr svg").count() == 1
     page.goto(f"/verify?award={uid}")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("#verdict-title").inner_text() == "Valide"
-    settle(context)
-    context.close()

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, dispose, login, make_app
 from content_examples import example_files, write_examples
+from helpers import login
 
 from course import ContentError, create_app
-from course.accounts import services
 from course.accounts.models import Role
 from course.config import PROJECT_ROOT
 from course.content.loader import load_course
-from course.extensions import db
 
 
 def test_the_readme_example_is_complete_and_loads_without_a_single_problem(tmp_path):
@@ -86,53 +85,35 @@ def test_the_server_refuses_to_start_with_broken_content(tmp_path, monkeypatch):
         assert line in reported
 
 
-def test_debug_mode_reloads_content_when_a_file_changes(tmp_path, smtp_server, mailbox):
-    modules, badges = write_examples(tmp_path / "content")
-    app = make_app(
-        tmp_path, smtp_server[0].port, MODULES_DIR=str(modules), BADGES_DIR=str(badges), DEBUG=True
-    )
+@pytest.mark.content("readme")
+@pytest.mark.settings(DEBUG=True)
+def test_debug_mode_reloads_content_when_a_file_changes(app, client, content_dirs):
+    modules = Path(content_dirs["MODULES_DIR"])
     app.debug = True
     app.extensions["course_content"].auto_reload = True
-    try:
-        client = app.test_client()
-        assert "#WikiGap" in client.get("/initiatives").get_data(as_text=True)
-        text = modules / "initiatives" / "wikigap.en.md"
-        text.write_text(text.read_text().replace('name: "#WikiGap"', 'name: "WikiGap renamed"'))
-        os.utime(text, (time.time() + 5, time.time() + 5))
-        app.extensions["course_content"]._checked = 0.0  # as if a second had passed
-        assert "WikiGap renamed" in client.get("/initiatives").get_data(as_text=True)
-    finally:
-        dispose(app)
+    assert "#WikiGap" in client.get("/initiatives").get_data(as_text=True)
+    text = modules / "initiatives" / "wikigap.en.md"
+    text.write_text(text.read_text().replace('name: "#WikiGap"', 'name: "WikiGap renamed"'))
+    os.utime(text, (time.time() + 5, time.time() + 5))
+    app.extensions["course_content"]._checked = 0.0  # as if a second had passed
+    assert "WikiGap renamed" in client.get("/initiatives").get_data(as_text=True)
 
 
-@pytest.fixture
-def example_app(tmp_path, smtp_server, mailbox):
-    modules, badges = write_examples(tmp_path / "content")
-    app = make_app(tmp_path, smtp_server[0].port, MODULES_DIR=str(modules), BADGES_DIR=str(badges))
-    yield app
-    dispose(app)
-
-
+@pytest.mark.content("readme")
 @pytest.mark.parametrize(
     ("role", "status"), [(None, 302), (Role.LEARNER, 403), (Role.TRAINER, 200), (Role.ADMIN, 200)]
 )
-def test_only_trainers_and_admins_preview_modules(example_app, role, status):
-    client = example_app.test_client()
+def test_only_trainers_and_admins_preview_modules(client, create_user, role, status):
     if role:
-        with example_app.app_context():
-            services.create_user("someone@example.org", "Someone", PASSWORD, role)
-            db.session.commit()
+        create_user("someone@example.org", role=role)
         login(client, "someone@example.org")
     for path in ("/trainer/modules", "/trainer/modules/first-edit-a-thon?lang=fr"):
         assert client.get(path).status_code == status
 
 
-def test_the_preview_shows_answer_keys_feedback_and_translation_status(example_app):
-    with example_app.app_context():
-        services.create_user("trainer@example.org", "Tess", PASSWORD, Role.TRAINER)
-        db.session.commit()
-    client = example_app.test_client()
-    login(client, "trainer@example.org")
+@pytest.mark.content("readme")
+def test_the_preview_shows_answer_keys_feedback_and_translation_status(trainer):
+    client = trainer  # signed in as Tess, a trainer
     table = client.get("/trainer/modules").get_data(as_text=True)
     assert "up to date" in table and "first-edit-a-thon-check" in table
     page = client.get("/trainer/modules/first-edit-a-thon?lang=fr").get_data(as_text=True)
@@ -142,8 +123,8 @@ def test_the_preview_shows_answer_keys_feedback_and_translation_status(example_a
     assert client.get("/trainer/modules/no-such-module").status_code == 404
 
 
-def test_the_catalogue_filters_by_region_format_and_language(example_app):
-    client = example_app.test_client()
+@pytest.mark.content("readme")
+def test_the_catalogue_filters_by_region_format_and_language(client):
     assert "#WikiGap" in client.get("/initiatives?region=africa").get_data(as_text=True)
     assert "#WikiGap" not in client.get("/initiatives?region=oceania").get_data(as_text=True)
     assert "#WikiGap" in client.get("/initiatives?format=contest&language=sv").get_data(

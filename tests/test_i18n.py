@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
-from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from conftest import PASSWORD, csrf_token, dispose, login, make_app
+from helpers import PASSWORD, csrf_token, login
 
 from course.config import PROJECT_ROOT
 
@@ -108,13 +108,10 @@ def test_an_unknown_language_changes_nothing(client):
     assert '<html lang="en"' in client.get("/").get_data(as_text=True)
 
 
-def test_right_to_left_languages_turn_the_page(tmp_path: Path, smtp_server, mailbox):
-    app = make_app(tmp_path, smtp_server[0].port, LANGUAGES=["en", "fr", "ar"])
-    try:
-        page = app.test_client().get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
-        assert '<html lang="ar" dir="rtl">' in page
-    finally:
-        dispose(app)
+@pytest.mark.settings(LANGUAGES=["en", "fr", "ar"])
+def test_right_to_left_languages_turn_the_page(client):
+    page = client.get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
 
 
 def test_emails_are_written_in_the_learners_language(app, client, mailbox):

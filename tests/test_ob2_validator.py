@@ -6,15 +6,8 @@ import json
 import subprocess
 
 import pytest
-from content_examples import write_course
 
-from course.accounts import services as accounts
-from course.accounts.models import User
-from course.badges.models import Award
 from course.config import PROJECT_ROOT
-from course.content.store import course
-from course.extensions import db
-from course.learning import services as learning
 
 VALIDATOR_PYTHON = PROJECT_ROOT / ".venv-ob2" / "bin" / "python"
 CONTEXT = PROJECT_ROOT.parent / "shared" / "openbadges" / "contexts" / "ob-v2p0.json"
@@ -26,12 +19,8 @@ pytestmark = [
     pytest.mark.skipif(
         not CONTEXT.exists(), reason="the OB 2.0 context is read from ../shared/openbadges"
     ),
+    pytest.mark.content("tiny"),
 ]
-
-
-@pytest.fixture
-def content_dirs(tmp_path):
-    return write_course(tmp_path / "content")
 
 
 def validate(url: str, email: str) -> dict:
@@ -51,35 +40,14 @@ def validate(url: str, email: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def award_for(live_server, email: str) -> str:
-
-    with live_server.app.test_request_context():
-        user = accounts.create_user(email, "Ada", "a long passphrase", accounts.Role.LEARNER)
-        module = course().module("first-edit-a-thon")
-        for lesson in module.lessons:
-            learning.mark_lesson_done(user, module, lesson, "en")
-        quiz = module.quizzes[0]
-        learning.record_attempt(
-            user, module, quiz, {"q-host": ("embassy",), "q-partner": ("true",)}, "t" * 32, "en"
-        )
-        db.session.commit()
-        return (
-            db.session.query(Award)
-            .join(User, User.id == Award.user_id)
-            .filter(User.email == email)
-            .one()
-            .uid
-        )
-
-
-def test_the_reference_validator_accepts_the_hosted_assertion(live_server):
-    uid = award_for(live_server, "ada@example.org")
+def test_the_reference_validator_accepts_the_hosted_assertion(live_server, completed_learner):
+    uid = completed_learner("first-edit-a-thon", "ada@example.org").award().uid
     report = validate(f"{live_server.url}/badges/ob2/assertions/{uid}", "ada@example.org")
     assert report["valid"], report["messages"]
     assert report["errorCount"] == 0
 
 
-def test_the_reference_validator_refuses_another_recipient(live_server):
-    uid = award_for(live_server, "ada@example.org")
+def test_the_reference_validator_refuses_another_recipient(live_server, completed_learner):
+    uid = completed_learner("first-edit-a-thon", "ada@example.org").award().uid
     report = validate(f"{live_server.url}/badges/ob2/assertions/{uid}", "someone.else@example.org")
     assert not report["valid"]

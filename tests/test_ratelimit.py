@@ -16,7 +16,7 @@ import sys
 import time
 
 import pytest
-from conftest import PG_URL, dispose, free_port, make_app
+from helpers import PG_URL, dispose, free_port
 
 WORKER = """
 import json, re, sys
@@ -54,11 +54,10 @@ def run_worker(instance, storage: str, database_url: str, attempts: int) -> list
 
 
 @pytest.fixture
-def shared_database(tmp_path, smtp_server, mailbox):
+def shared_database(app, tmp_path):
     """A migrated database both workers use, and the limit they read from instance/config.py."""
     instance = tmp_path / "instance"
-    app = make_app(tmp_path, smtp_server[0].port)
-    dispose(app)
+    dispose(app)  # the workers are other processes: this one keeps no connection open
     (instance / "config.py").write_text('LOGIN_LIMIT_PER_ACCOUNT = "4 per minute"\n')
     return instance, PG_URL or f"sqlite:///{instance / 'course.sqlite3'}"
 

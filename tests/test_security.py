@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD, csrf_token, login, run_together
+from helpers import PASSWORD, csrf_token, login, run_together
 from sqlalchemy import text
 
 from course.accounts.models import User

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import dispose, make_app
 
 from course.accounts import services as accounts
 from course.accounts.models import Role
@@ -108,32 +107,20 @@ def test_a_badge_per_module_and_a_capstone_requiring_all_six(shipped):
         assert set(LANGUAGES) <= set(badge.names), badge.id
 
 
-def test_the_whole_course_ends_with_the_capstone_badge(tmp_path, smtp_server, mailbox):
+@pytest.mark.content("shipped")
+def test_the_whole_course_ends_with_the_capstone_badge(app):
     """Every lesson done and every quiz passed with its correct answers: all seven badges."""
-    app = make_app(
-        tmp_path,
-        smtp_server[0].port,
-        MODULES_DIR=str(PROJECT_ROOT / "modules"),
-        BADGES_DIR=str(PROJECT_ROOT / "badges"),
-    )
-    try:
-        with app.test_request_context():
-            user = accounts.create_user("ada@example.org", "Ada", "a long passphrase", Role.LEARNER)
-            for module in course().modules:
-                for lesson in module.lessons:
-                    learning.mark_lesson_done(user, module, lesson, "fr")
-                for quiz in module.quizzes:
-                    right = {
-                        q.id: tuple(o.id for o in q.options if o.correct) for q in quiz.questions
-                    }
-                    result = learning.record_attempt(
-                        user, module, quiz, right, f"form-{quiz.id}"[:64], "fr"
-                    )
-                    assert result.grade.score == 100
-            db.session.commit()
-            earned = {
-                award.badge_id for award in db.session.query(Award).filter_by(user_id=user.id)
-            }
-        assert "glam-gender-organizer" in earned and len(earned) == 7
-    finally:
-        dispose(app)
+    with app.test_request_context():
+        user = accounts.create_user("ada@example.org", "Ada", "a long passphrase", Role.LEARNER)
+        for module in course().modules:
+            for lesson in module.lessons:
+                learning.mark_lesson_done(user, module, lesson, "fr")
+            for quiz in module.quizzes:
+                right = {q.id: tuple(o.id for o in q.options if o.correct) for q in quiz.questions}
+                result = learning.record_attempt(
+                    user, module, quiz, right, f"form-{quiz.id}"[:64], "fr"
+                )
+                assert result.grade.score == 100
+        db.session.commit()
+        earned = {award.badge_id for award in db.session.query(Award).filter_by(user_id=user.id)}
+    assert "glam-gender-organizer" in earned and len(earned) == 7

@@ -13,12 +13,10 @@ import tempfile
 import zlib
 
 import pytest
-from conftest import dispose, login, make_app, submit
-from content_examples import tiny_png, write_course
+from content_examples import tiny_png
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from test_badges import complete_module, make_user
+from helpers import submit
 
-from course.accounts.models import Role
 from course.badges import baking, dataintegrity, multibase
 from course.badges.models import Award
 from course.extensions import db
@@ -26,23 +24,13 @@ from course.extensions import db
 API = "/api/v1/verify"
 
 
-@pytest.fixture
-def app(tmp_path, smtp_server, mailbox):
-    app = make_app(tmp_path, smtp_server[0].port, **write_course(tmp_path / "content"))
-    yield app
-    dispose(app)
+pytestmark = pytest.mark.content("tiny")
 
 
 @pytest.fixture
-def award(app):
-    make_user(app)
-    client = app.test_client()
-    login(client)
-    complete_module(client)
-    with app.app_context():
-        found = db.session.query(Award).one()
-        db.session.expunge(found)
-    return found
+def award(completed_learner):
+    """The badge Ada earned by completing the module."""
+    return completed_learner("first-edit-a-thon").award()
 
 
 def multipart(
@@ -108,12 +96,9 @@ def test_links_credentials_and_ids_of_this_server_are_resolved_without_http(app,
         assert status_of(client.post(API, json=body)) == "valid", body
 
 
-def test_revoked_badges_say_so_with_the_reason(app, award):
+def test_revoked_badges_say_so_with_the_reason(app, award, trainer):
     client = app.test_client()
     image = baked(client, award)
-    make_user(app, "tess@example.org", role=Role.TRAINER, name="Tess")
-    trainer = app.test_client()
-    login(trainer, "tess@example.org")
     submit(
         trainer, f"/trainer/awards/{award.uid}/revoke", {"reason": "Copied answers", "confirm": "y"}
     )

@@ -1,0 +1,193 @@
+"""Helpers that test modules import: forms, sign-in, completing a module, threads, browsers.
+
+Fixtures live in ``conftest.py``; plain functions live here, so that no test module imports
+from ``conftest`` or from another test module.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from course.accounts.models import User
+from course.badges.models import Award
+from course.config import PROJECT_ROOT
+from course.content.store import course
+from course.extensions import db
+from course.ratelimit import DatabaseStorage, limiter
+
+#: The PostgreSQL database tests run on instead of SQLite, when ``make test`` starts one.
+PG_URL = os.environ.get("COURSE_TEST_DATABASE_URL")
+#: The password of every account the fixtures make.
+PASSWORD = "correct horse battery staple"
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def dispose(app: Flask) -> None:
+    """Close every database connection ``app`` and the rate limiter hold."""
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    storage = limiter.storage if limiter.initialized else None
+    if isinstance(storage, DatabaseStorage):
+        storage.engine.dispose()
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+HIDDEN_RE = re.compile(r'name="(csrf_token|form_token|version)" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token of the form on ``path``, as a browser would read it."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page) or re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def form_fields(client: FlaskClient, path: str) -> dict[str, str]:
+    """The hidden fields (CSRF token, quiz form token and version) of the page at ``path``."""
+    return dict(HIDDEN_RE.findall(client.get(path).get_data(as_text=True)))
+
+
+def submit(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    """Post ``data`` to the form at ``path`` with a valid CSRF token."""
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **data}, **kwargs)
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def login(client: FlaskClient, email: str = "ada@example.org", password: str = PASSWORD) -> Any:
+    """Sign ``client`` in through the sign-in form."""
+    return submit(client, "/login", {"email": email, "password": password})
+
+
+def signed_in(app: Flask, email: str = "ada@example.org") -> FlaskClient:
+    """A new test client (a browser of its own), signed in as ``email``."""
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def user_count(app: Flask) -> int:
+    """How many accounts the database holds."""
+    with app.app_context():
+        return db.session.query(User).count()
+
+
+# --- learning ------------------------------------------------------------------------------
+
+
+def complete_module(app: Flask, client: FlaskClient, module_id: str) -> None:
+    """Mark every lesson of a module done and pass each of its quizzes, through the site's forms.
+
+    The right answers come from the course files the app serves, so this works for any module.
+    """
+    with app.app_context():
+        module = course().module(module_id)
+    assert module is not None, f"no module {module_id}"
+    base = f"/modules/{module.id}"
+    for lesson in module.lessons:
+        token = form_fields(client, f"{base}/lessons/{lesson.id}")["csrf_token"]
+        done = client.post(f"{base}/lessons/{lesson.id}/done", data={"csrf_token": token})
+        assert done.status_code == 303, f"lesson {lesson.id} not marked done"
+    for quiz in module.quizzes:
+        path = f"{base}/quizzes/{quiz.id}"
+        right = {
+            f"q-{question.id}": [option.id for option in question.options if option.correct]
+            for question in quiz.questions
+        }
+        passed = client.post(path, data={**form_fields(client, path), **right})
+        assert passed.status_code == 303, f"quiz {quiz.id} not submitted"
+
+
+@dataclass
+class Learner:
+    """A learner's account, with a test client signed in as them."""
+
+    app: Flask
+    id: int
+    email: str
+    client: FlaskClient
+
+    def award(self) -> Award:
+        """This learner's only award, detached from the session so it can be read anywhere."""
+        with self.app.app_context():
+            award = db.session.query(Award).filter_by(user_id=self.id).one()
+            db.session.expunge(award)
+            return award
+
+
+# --- threads -------------------------------------------------------------------------------
+
+
+def run_together(calls: list[Callable[[], Any]], timeout: float = 120) -> list[Any]:
+    """Start every call in its own thread at the same moment; return their results in order."""
+    results: list[Any] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(index: int) -> None:
+        start.wait()
+        results[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
+
+
+# --- browser -------------------------------------------------------------------------------
+
+
+def settle(context: Any) -> None:
+    """Let every page finish loading (stylesheets too) before its browser closes.
+
+    Closing mid-request leaves the test server's file handle open, which the suite treats as
+    an error; a person closing a tab mid-load is tested by what they see next, not by that.
+    """
+    for page in context.pages:
+        page.wait_for_load_state("load")
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core in the page; fail on any serious or critical violation."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` runs npm ci")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"accessibility problems on {page.url}"
+
+
+def browser_sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main form button[type=submit]")
