@@ -10,7 +10,7 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,14 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from .. import clock
 from ..accounts.models import User
+from ..clock import aware
 from ..content.model import Badge, Course
 from ..content.store import course as current_course
 from ..db import insert_ignoring_duplicates
 from ..extensions import db
-from ..learning.models import ModuleCompletion, QuizAttempt
+from ..learning.services import best_scores, completed_modules
 from . import dataintegrity, documents
 from .baking import bake_png, bake_svg
 from .keys import KeyStore
@@ -44,21 +46,9 @@ def keystore() -> KeyStore:
     return KeyStore(Path(current_app.instance_path) / "keys")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def earned_badges(user: User, course: Course) -> list[Badge]:
     """Badges whose modules ``user`` completed (with the badge's minimum score, if any)."""
-    completed = set(
-        db.session.scalars(
-            select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user.id)
-        )
-    )
+    completed = set(completed_modules(user))
     earned = []
     for badge in course.badges:
         if not set(badge.modules) <= completed:
@@ -71,13 +61,7 @@ def earned_badges(user: User, course: Course) -> list[Badge]:
 
 def _scores_reach(user: User, course: Course, badge: Badge) -> bool:
     quiz_ids = [q.id for m in badge.modules if (mod := course.module(m)) for q in mod.quizzes]
-    best = dict(
-        db.session.execute(
-            select(QuizAttempt.quiz_id, db.func.max(QuizAttempt.score))
-            .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id.in_(quiz_ids))
-            .group_by(QuizAttempt.quiz_id)
-        ).all()
-    )
+    best = best_scores(user, quiz_ids)
     return all(best.get(quiz_id, 0) >= (badge.min_score or 0) for quiz_id in quiz_ids)
 
 
@@ -94,7 +78,7 @@ def award_earned(user: User, module: Any = None) -> list[Award]:
 
 def issue(user: User, badge: Badge, course: Course) -> Award | None:
     """Create and sign the award of ``badge`` for ``user``; None if they already hold it."""
-    issued_at = _now().replace(microsecond=0)
+    issued_at = clock.now().replace(microsecond=0)
     salt = secrets.token_hex(16)
     uid = secrets.token_hex(16)
     added = insert_ignoring_duplicates(
@@ -119,12 +103,12 @@ def issue(user: User, badge: Badge, course: Course) -> Award | None:
 
 
 def _evidence(user: User, badge: Badge) -> list[dict[str, str]]:
-    rows = db.session.execute(
-        select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
-            ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(badge.modules)
-        )
-    ).all()
-    return [{"module": m, "completed_at": documents.timestamp(at)} for m, at in rows]
+    completed = completed_modules(user)
+    return [
+        {"module": module_id, "completed_at": documents.timestamp(completed[module_id])}
+        for module_id in badge.modules
+        if module_id in completed
+    ]
 
 
 def facts(award: Award, badge: Badge, course: Course | None = None) -> documents.AwardFacts:
@@ -205,7 +189,7 @@ def status(award: Award, now: datetime | None = None) -> str:
     if award.revoked_at:
         return "revoked"
     expires = aware(award.expires_at)
-    if expires and expires <= (now or _now()):
+    if expires and expires <= (now or clock.now()):
         return "expired"
     return "valid"
 
@@ -214,7 +198,7 @@ def revoke(award: Award, actor: User | None, reason: str) -> None:
     """Revoke ``award`` for good, with a reason that verifiers will see; audit-logged."""
     if award.revoked_at:
         return
-    award.revoked_at = _now()
+    award.revoked_at = clock.now()
     award.revocation_reason = reason
     db.session.add(
         AuditEntry(
@@ -264,7 +248,7 @@ def status_list() -> dict[str, Any]:
     with _status_lock:
         if cache.key != key or cache.document is None:
             signer = keystore().current()
-            now = _now().replace(microsecond=0)
+            now = clock.now().replace(microsecond=0)
             unsigned = documents.status_list_credential(issuer(), revoked, now)
             cache.document = dataintegrity.sign(
                 unsigned,
