@@ -51,6 +51,7 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 @bp.context_processor
 def learning_helpers() -> dict[str, object]:
+    """Give learning's templates ``step_url``."""
     return {"step_url": step_url}
 
 
