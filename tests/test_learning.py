@@ -8,8 +8,16 @@ import threading
 import time
 
 import pytest
-from conftest import PASSWORD, PG_URL, dispose, login, make_app, run_together, submit
-from content_examples import write_course
+from helpers import (
+    PASSWORD,
+    PG_URL,
+    csrf_token,
+    form_fields,
+    login,
+    run_together,
+    signed_in,
+    submit,
+)
 
 from course.accounts import services as accounts
 from course.accounts.models import Role
@@ -24,29 +32,20 @@ WRONG = {"q-q-host": "alone", "q-q-partner": "false"}
 LESSONS = ("why-a-partner", "on-the-day", "english-only")
 
 
-@pytest.fixture
-def app(tmp_path, smtp_server, mailbox):
-    app = make_app(tmp_path, smtp_server[0].port, **write_course(tmp_path / "content"))
-    yield app
-    dispose(app)
+pytestmark = pytest.mark.content("tiny")
 
 
 @pytest.fixture
-def learner(app, client):
-    with app.app_context():
-        user = accounts.create_user("ada@example.org", "Ada", PASSWORD, Role.LEARNER)
-        db.session.commit()
-        user_id = user.id
+def learner(client, create_user):
+    """Ada, a learner, signed in on ``client``; her account id."""
+    user_id = create_user()
     login(client)
     return user_id
 
 
 def quiz_form(client) -> dict[str, str]:
-    page = client.get(QUIZ).get_data(as_text=True)
-    return {
-        name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
-        for name in ("csrf_token", "form_token", "version")
-    }
+    """The hidden fields of a freshly opened quiz form: CSRF token, form token, version."""
+    return form_fields(client, QUIZ)
 
 
 def answer(client, answers: dict[str, str | list[str]], form: dict[str, str] | None = None):
@@ -55,8 +54,7 @@ def answer(client, answers: dict[str, str | list[str]], form: dict[str, str] | N
 
 def csrf(client) -> str:
     """The CSRF token of this browser's session, from the lesson page's form."""
-    page = client.get(f"{MODULE}/lessons/why-a-partner").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return csrf_token(client, f"{MODULE}/lessons/why-a-partner")
 
 
 def mark_done(client, lesson_id: str):
@@ -194,14 +192,12 @@ def test_a_grading_error_records_neither_a_pass_nor_a_zero(app, client, learner,
     assert count(app, QuizAttempt) == 0 and count(app, ModuleCompletion) == 0
 
 
-def test_learners_never_see_each_others_attempts_or_progress(app, client, learner):
+def test_learners_never_see_each_others_attempts_or_progress(app, client, learner, create_user):
     answer(client, RIGHT)
     with app.app_context():
         attempt_id = db.session.query(QuizAttempt).one().id
-        accounts.create_user("grace@example.org", "Grace", PASSWORD, Role.LEARNER)
-        db.session.commit()
-    other = app.test_client()
-    login(other, "grace@example.org")
+    create_user("grace@example.org")
+    other = signed_in(app, "grace@example.org")
     assert other.get(f"{QUIZ}/result?attempt={attempt_id}").status_code == 404
     assert other.get(f"{QUIZ}/result").status_code == 404
     assert (
@@ -263,16 +259,11 @@ def test_export_includes_learning_data(app, client, learner):
     assert data["quiz_attempts"][0]["answers"] == {"q-host": ["embassy"], "q-partner": ["true"]}
 
 
-def test_trainers_see_how_learners_do_without_anyones_answers(app, client, learner):
+def test_trainers_see_how_learners_do_without_anyones_answers(app, client, learner, trainer):
     answer(client, WRONG)
     answer(client, RIGHT)
-    with app.app_context():
-        accounts.create_user("tess@example.org", "Tess", PASSWORD, Role.TRAINER)
-        db.session.commit()
     path = "/trainer/modules/first-edit-a-thon/quizzes/first-edit-a-thon-check/results"
     assert client.get(path).status_code == 403  # a learner
-    trainer = app.test_client()
-    login(trainer, "tess@example.org")
     page = trainer.get(path).get_data(as_text=True)
     facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
     assert facts["Learners who took it"] == "1" and facts["Learners who passed"] == "1"
