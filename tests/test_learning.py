@@ -6,6 +6,7 @@ import re
 import sqlite3
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from helpers import (
@@ -21,9 +22,11 @@ from helpers import (
 
 from course.accounts import services as accounts
 from course.accounts.models import Role
+from course.content.model import Option, OptionText, Question, QuestionText, QuestionType, Quiz
 from course.extensions import db
 from course.learning import services
 from course.learning.models import LessonDone, ModuleCompletion, QuizAttempt
+from course.learning.statistics import QuestionStat, summarize
 
 MODULE = "/modules/first-edit-a-thon"
 QUIZ = f"{MODULE}/quizzes/first-edit-a-thon-check"
@@ -304,3 +307,35 @@ def test_answers_given_before_signing_in_are_kept_while_another_request_writes(a
     assert count(app, QuizAttempt) == 1 and count(app, LessonDone) == 1
     progress = client.get("/api/v1/me/progress").get_json()["modules"][0]
     assert progress["quizzes"][0]["best_score"] == 100 and progress["lessons_done"] == 1
+
+
+def test_quiz_statistics_leave_older_versions_and_blank_questions_out_of_the_rates():
+    """Trainers' figures are a pure function of first attempts and best scores (no app)."""
+    questions = tuple(
+        Question(
+            id=qid,
+            type=QuestionType.SINGLE,
+            options=tuple(Option(o, o == "a", {"en": OptionText(o, "")}) for o in "ab"),
+            texts={"en": QuestionText(qid, "")},
+        )
+        for qid in ("one", "two")
+    )
+    quiz = Quiz(
+        id="check",
+        module_id="m",
+        pass_mark=50,
+        questions=questions,
+        languages=("en",),
+        content_hash="1" * 64,
+    )
+    firsts = [
+        SimpleNamespace(content_hash="1" * 64, answers={"one": ["a"], "two": ["b"]}, score=50),
+        SimpleNamespace(content_hash="0" * 64, answers={"one": ["b"], "two": ["b"]}, score=0),
+        SimpleNamespace(content_hash="1" * 64, answers={"one": ["b"]}, score=0),
+    ]
+    results = summarize(quiz, firsts, [(100, True), (50, False), (0, False)])
+    assert (results.learners, results.passed) == (3, 1)
+    assert (results.first_attempt_average, results.best_average) == (16, 50)
+    assert results.questions == (QuestionStat("one", 1, 2), QuestionStat("two", 0, 1))
+    assert [stat.percent for stat in results.questions] == [50, 0]
+    assert summarize(quiz, [], []).first_attempt_average is None
