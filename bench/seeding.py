@@ -26,7 +26,7 @@ from course.accounts.models import Role, User
 from course.badges import services as badges
 from course.clock import now
 from course.content.model import Badge, Course, Module, Quiz
-from course.content.store import course
+from course.contentstore import course
 from course.db import insert_ignoring_duplicates
 from course.extensions import db
 from course.learning.grading import grade

@@ -24,10 +24,9 @@ from .badges.services import award_earned, revoke_all_of
 from .badges.services import export_data as badges_export
 from .badges.views import bp as badges_bp
 from .cli import init_command
+from .cli.content import content_group
 from .config import ConfigError
-from .content.cli import content_group
-from .content.store import ContentError, init_content
-from .content.templating import init_templating
+from .contentstore import ContentError, init_content
 from .db import init_db
 from .errors import init_errors
 from .extensions import csrf
@@ -39,6 +38,7 @@ from .main.views import bp as main_bp
 from .openapi import bp as openapi_bp
 from .ratelimit import init_ratelimit
 from .security import init_security
+from .templating import init_templating
 from .verification.views import bp as verification_bp
 
 __all__ = ["ConfigError", "ContentError", "create_app"]

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from course.accounts.models import User
 from course.badges.models import Award
 from course.config import PROJECT_ROOT
-from course.content.store import course
+from course.contentstore import course
 from course.extensions import db
 from course.ratelimit import DatabaseStorage, limiter
 

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from ..accounts.auth import role_required
 from ..accounts.models import Role
 from ..content.coverage import coverage
-from ..content.store import content
+from ..contentstore import content
 from ..learning.services import quiz_statistics
 
 bp = Blueprint("authoring", __name__, url_prefix="/trainer", template_folder="templates")

@@ -22,7 +22,7 @@ from .. import clock
 from ..accounts.models import User
 from ..clock import aware
 from ..content.model import Badge, Course
-from ..content.store import course as current_course
+from ..contentstore import course as current_course
 from ..db import insert_ignoring_duplicates
 from ..extensions import db
 from ..learning.services import best_scores, completed_modules

@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from ..accounts.auth import current_user, login_required, role_required
 from ..accounts.models import Role
 from ..content.model import Badge
-from ..content.store import course
+from ..contentstore import course
 from . import documents, services
 from .forms import RevokeForm, ShowNameForm
 from .models import Award

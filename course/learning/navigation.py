@@ -11,7 +11,7 @@ from flask_babel import get_locale
 
 from ..accounts.auth import current_user
 from ..content.model import Lesson, Module, Quiz
-from ..content.store import course
+from ..contentstore import course
 from . import guest, services
 from .progress import Record
 

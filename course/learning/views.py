@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 
 from ..accounts.auth import current_user, has_session, login_required
 from ..content.model import Module, Quiz
-from ..content.store import course
+from ..contentstore import course
 from ..db import begin_write
 from . import guest, services
 from .grading import InvalidAnswers, grade, parse_answers

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 
 from ..content.loader import initiatives_citing
 from ..content.model import Initiative
-from ..content.store import course
+from ..contentstore import course
 from .vocabulary import FORMAT_NAMES, REGION_NAMES
 
 bp = Blueprint("library", __name__, url_prefix="/initiatives", template_folder="templates")

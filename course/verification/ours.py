@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..badges.public import AwardRecord, issuer
 from ..clock import now
-from ..content.store import course
+from ..contentstore import course
 from .verdict import Verdict, record_no_email, record_recipient
 
 

@@ -10,7 +10,7 @@ from babel import Locale, UnknownLocaleError
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from .store import course
+from .contentstore import course
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .coverage import coverage
-from .loader import load_course
+from ..content.coverage import coverage
+from ..content.loader import load_course
 
 
 @click.group("content")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from .loader import load_course
-from .model import Course
-from .problems import Report
+from .content.loader import load_course
+from .content.model import Course
+from .content.problems import Report
 
 EXTENSION_KEY = "course_content"
 

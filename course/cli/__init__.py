@@ -13,8 +13,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from .badges.cli import keygen
-from .db import MIGRATIONS_DIR
+from ..badges.cli import keygen
+from ..db import MIGRATIONS_DIR
 
 CONFIG_TEMPLATE = """\
 # Settings of this installation of the course server, written by `course init`.
