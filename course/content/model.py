@@ -19,6 +19,13 @@ def frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     return MappingProxyType(dict(data or {}))
 
 
+class Reveal(StrEnum):
+    """When a result page shows the correct option and explanation of a wrong answer."""
+
+    PASSED = "passed"  # once the learner has passed the quiz
+    ALWAYS = "always"  # at once, for practice quizzes
+
+
 class QuestionType(StrEnum):
     SINGLE = "single"  # exactly one correct option
     MULTIPLE = "multiple"  # select all that apply
@@ -50,6 +57,10 @@ class Question:
     type: QuestionType
     options: tuple[Option, ...]
     texts: Mapping[str, QuestionText]
+    #: False keeps the options in the file's order (ordered scales).
+    shuffle: bool = True
+    #: The topic this question belongs to, for ``draw`` per group.
+    group: str | None = None
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -69,6 +80,15 @@ class Quiz:
     outdated: tuple[str, ...] = ()
     #: How many questions an attempt asks, drawn from ``questions``; None: all of them.
     draw: int | None = None
+    #: Per group, how many of its questions an attempt asks (questions of other groups: all).
+    draw_groups: Mapping[str, int] = field(default_factory=frozen_map)
+    #: False asks the drawn questions in the file's order.
+    shuffle_questions: bool = True
+    reveal: Reveal = Reveal.PASSED
+    #: Minutes to wait after an attempt before the next one; None: no wait.
+    retake_after: int | None = None
+    #: Attempts allowed in any 24 hours; None: unlimited.
+    max_attempts_per_day: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,19 @@ import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from . import model
 from .fields import LANG, Fields, file_hash, read_yaml
-from .model import Option, OptionText, Question, QuestionText, QuestionType, Quiz, frozen_map
+from .model import Option, OptionText, Question, QuestionText, QuestionType, Quiz, Reveal
 from .problems import Report
 from .yamlfile import Map
 
 QUIZ_RE = re.compile(rf"^(?P<name>[a-z0-9][a-z0-9-]*)\.{LANG}\.yaml$")
 
-SOURCE_QUIZ = {"id", "title", "pass_mark", "draw", "questions"}
-SOURCE_QUESTION = {"id", "type", "prompt", "explanation", "options"}
+SOURCE_QUIZ = {"id", "title", "pass_mark", "draw", "questions", "shuffle_questions", "reveal"}
+SOURCE_QUIZ |= {"retake_after", "max_attempts_per_day"}
+SOURCE_QUESTION = {"id", "type", "prompt", "explanation", "options", "shuffle", "group"}
 SOURCE_OPTION = {"id", "text", "correct", "feedback"}
 TRANSLATED_QUIZ = {"source", "title", "questions"}
 TRANSLATED_QUESTION = {"id", "prompt", "explanation", "options"}
@@ -85,17 +88,47 @@ def _read_source_question(report: Report, path: Path, entry: Map, language: str)
             option.text("text", kind is not QuestionType.TRUE_FALSE), option.text("feedback")
         )
         options.append(
-            Option(option_id, bool(option.boolean("correct")), frozen_map({language: texts}))
+            Option(option_id, bool(option.boolean("correct")), model.frozen_map({language: texts}))
         )
     _check_answer_key(report, path, entry.line, kind, options)
+    shuffle = question.boolean("shuffle", required=False)
     return Question(
         id=question.identifier("id"),
         type=kind,
         options=tuple(options),
-        texts=frozen_map(
+        texts=model.frozen_map(
             {language: QuestionText(question.text("prompt"), question.text("explanation"))}
         ),
+        shuffle=shuffle is not False,
+        group=question.identifier("group", required=False) or None,
     )
+
+
+def _settings(quiz: Fields, questions: list[Question]) -> dict[str, Any]:
+    """The quiz's drawing, reveal and retake settings, as :class:`Quiz` fields."""
+    value, groups = quiz.data.get("draw"), {}
+    draw = None if isinstance(value, Map) else quiz.integer("draw", False, 1, MAX_QUESTIONS)
+    if draw is not None and draw > len(questions):
+        quiz.error("draw", f"'draw' asks for {draw} questions but the quiz has {len(questions)}")
+    if isinstance(value, Map):  # draw: {group: N}
+        per_group = Fields(quiz.report, quiz.path, value, set(value), "group")
+        for group in value:
+            size = sum(q.group == group for q in questions)
+            count = per_group.integer(group, minimum=1, maximum=MAX_QUESTIONS) or 0
+            if count > size:
+                per_group.error(group, f"'draw' asks {count} of group '{group}', which has {size}")
+            groups[group] = count
+    reveal = quiz.text("reveal", required=False) or Reveal.PASSED.value
+    if reveal not in set(Reveal):
+        quiz.error("reveal", "'reveal' must be passed or always")
+    return {
+        "draw": draw,
+        "draw_groups": model.frozen_map(groups),
+        "shuffle_questions": quiz.boolean("shuffle_questions", required=False) is not False,
+        "reveal": Reveal(reveal) if reveal in set(Reveal) else Reveal.PASSED,
+        "retake_after": quiz.integer("retake_after", False, minimum=1, maximum=525_600),
+        "max_attempts_per_day": quiz.integer("max_attempts_per_day", False, minimum=1),
+    }
 
 
 def read_source_quiz(report: Report, path: Path, module_id: str, language: str) -> Quiz | None:
@@ -108,15 +141,13 @@ def read_source_quiz(report: Report, path: Path, module_id: str, language: str) 
     quiz_id = quiz.identifier("id")
     title = quiz.text("title", required=False, max_length=200)
     pass_mark = quiz.integer("pass_mark", minimum=1, maximum=100)
-    draw = quiz.integer("draw", required=False, minimum=1, maximum=MAX_QUESTIONS)
     entries = _unique(report, path, quiz, "questions", quiz.items("questions"), "question")
-    if draw is not None and draw > len(entries):
-        quiz.error("draw", f"'draw' asks for {draw} questions but the quiz has {len(entries)}")
     if not entries and "questions" in data:
         quiz.error("questions", "a quiz needs at least one question")
     if len(entries) > MAX_QUESTIONS:
         quiz.error("questions", f"a quiz has at most {MAX_QUESTIONS} questions")
     questions = [_read_source_question(report, path, e, language) for e in entries]
+    settings = _settings(quiz, questions)
     if len(report.errors) > errors_before:
         return None
     return Quiz(
@@ -124,10 +155,10 @@ def read_source_quiz(report: Report, path: Path, module_id: str, language: str) 
         module_id=module_id,
         pass_mark=pass_mark or 0,
         questions=tuple(questions),
-        draw=draw,
+        **settings,
         languages=(language,),
         content_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
-        titles=frozen_map({language: title} if title else {}),
+        titles=model.frozen_map({language: title} if title else {}),
     )
 
 
@@ -177,14 +208,8 @@ def _translated_question(
         return question
     translated = Fields(report, path, entry, TRANSLATED_QUESTION)
     option_entries = {e.get("id"): e for e in translated.items("options")}
-    _same_ids(
-        report,
-        path,
-        entry.line,
-        f"option (question '{question.id}')",
-        [o.id for o in question.options],
-        list(option_entries),
-    )
+    what, option_ids = f"option (question '{question.id}')", [o.id for o in question.options]
+    _same_ids(report, path, entry.line, what, option_ids, list(option_entries))
     options = []
     for option in question.options:
         option_entry = option_entries.get(option.id)
@@ -198,8 +223,8 @@ def _translated_question(
         )
         options.append(Option(option.id, option.correct, _with(option.texts, language, text)))
     text = QuestionText(translated.text("prompt"), translated.text("explanation"))
-    return Question(
-        question.id, question.type, tuple(options), _with(question.texts, language, text)
+    return dataclasses.replace(
+        question, options=tuple(options), texts=_with(question.texts, language, text)
     )
 
 
@@ -208,13 +233,8 @@ def check_source_version(report: Report, path: Path, fields: Fields, source_path
     current = file_hash(source_path.read_bytes())
     named = fields.text("source", required=False, max_length=64)
     if not named:
-        report.warn(
-            path,
-            fields.data.line,
-            f"translation does not name its source version: "
-            f"add 'source: {current}' once it matches "
-            f"{source_path.name}",
-        )
+        hint = f"add 'source: {current}' once it matches {source_path.name}"
+        report.warn(path, fields.data.line, f"translation does not name its source version: {hint}")
         return True
     if named != current:
         report.warn(
@@ -231,17 +251,14 @@ def _same_ids(
 ) -> None:
     missing = [i for i in source if i not in translated]
     extra = [str(i) for i in translated if i not in source]
-    if missing or extra:
-        details = []
-        if missing:
-            details.append("missing " + ", ".join(missing))
-        if extra:
-            details.append("unknown " + ", ".join(extra))
-        report.error(path, line, f"{what} ids differ from the source: {'; '.join(details)}")
+    found = (("missing", missing), ("unknown", extra))
+    details = "; ".join(f"{label} {', '.join(ids)}" for label, ids in found if ids)
+    if details:
+        report.error(path, line, f"{what} ids differ from the source: {details}")
 
 
 def _with(texts: Mapping[str, object], language: str, value: object) -> Mapping[str, object]:
-    return frozen_map({**texts, language: value})
+    return model.frozen_map({**texts, language: value})
 
 
 def read_quizzes(
