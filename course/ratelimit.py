@@ -8,11 +8,13 @@ in short autocommitted statements; ``RATELIMIT_STORAGE = "redis://…"`` uses Re
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 import time
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, create_engine, delete, select, text
@@ -107,6 +109,18 @@ class DatabaseStorage(Storage):
 def client_address() -> str:
     """The client's address as the last trusted proxy saw it (see ``PROXY_HOPS``)."""
     return request.remote_addr or "unknown"
+
+
+def hashed_key(kind: str, value: str) -> str:
+    """A rate-limit key for ``value`` (an email address, say) that does not contain it.
+
+    Counters, and the log line Flask-Limiter writes when one is exceeded, then hold
+    ``kind:`` and an HMAC-SHA256 of the value under the app's secret key: the same value
+    always gives the same key, and nobody without the secret can tell whose key it is.
+    """
+    secret = str(current_app.secret_key).encode()
+    digest = hmac.new(secret, f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest[:40]}"
 
 
 limiter = Limiter(key_func=client_address, strategy="fixed-window")
