@@ -7,14 +7,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+THREADS ?= 4
 PYTEST_ARGS ?=
 
 .PHONY: serve test test-sqlite test-postgresql lint translations system-deps ob2-validate bench clean
 
+# scripts/serve is also what the crash, slow-client, fuzz and two-server tests start.
 serve: $(VENV)/.installed
-	$(BIN)/course init
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --preload --access-logfile - \
-		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' "course:create_app()"
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) THREADS=$(THREADS) VENV_BIN=$(BIN) scripts/serve
 
 test: $(VENV)/.installed-test node_modules/.installed system-deps .venv-ob2/.installed
 	$(MAKE) lint

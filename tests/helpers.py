@@ -6,17 +6,26 @@ from ``conftest`` or from another test module.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import MetaData, create_engine
 
 from course.accounts.models import User
 from course.badges.models import Award
@@ -191,3 +200,124 @@ def browser_sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("main form button[type=submit]")
+
+
+# --- real servers --------------------------------------------------------------------------
+
+#: What `make serve` runs: `course init`, then gunicorn (see the script for the worker model).
+SERVE = PROJECT_ROOT / "scripts" / "serve"
+
+
+@dataclass
+class Served:
+    """The real server, master and workers, in a process group of its own."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def kill(self) -> None:
+        """``kill -9`` the master and every worker at the same moment, as a power cut would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM), or kill after 15 s."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=15)
+        self.kill()  # workers a dead master left behind, if any
+
+
+def empty_database(url: str) -> None:
+    """Drop every table, so that migrations start from nothing."""
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    metadata.drop_all(engine)
+    engine.dispose()
+
+
+@contextlib.contextmanager
+def serving(instance: Path, timeout: float = 60, **env: str) -> Iterator[Served]:
+    """Run ``scripts/serve`` on a free loopback port with ``instance`` as its instance folder.
+
+    The database is ``instance/course.sqlite3``, or the PostgreSQL test database. ``env`` adds
+    variables (``WORKERS``, ``THREADS``, ``COURSE_…``). Waits until ``/healthz`` answers 200;
+    stops master and workers on the way out, even when the test fails.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_")}
+    environment.update(
+        COURSE_INSTANCE_PATH=str(instance),
+        COURSE_BASE_URL=url,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        VENV_BIN=str(Path(sys.executable).parent),
+    )
+    if PG_URL:
+        environment["COURSE_DATABASE_URL"] = PG_URL
+    environment.update(env)
+    instance.mkdir(parents=True, exist_ok=True)
+    log = instance.parent / f"serve-{port}.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [str(SERVE)],
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    served = Served(process, url, log)
+    try:
+        _wait_until_healthy(served, timeout)
+        yield served
+    finally:
+        served.stop()
+
+
+def _wait_until_healthy(served: Served, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if served.process.poll() is not None:
+            pytest.fail(f"scripts/serve exited:\n{served.log.read_text()[-3000:]}")
+        try:
+            health = f"{served.url}/healthz"  # a loopback URL built above
+            with urllib.request.urlopen(health, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"no answer from {served.url} in {timeout} s")
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A throwaway ``redis-server`` on a free loopback port; yields its URL."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (make test installs it)")
+    port = free_port()
+    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(folder)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
