@@ -11,6 +11,7 @@ from typing import Any
 
 from .markup import RenderError, Rewriter, render_markdown
 from .problems import Report
+from .yamlcheck import truncations
 from .yamlfile import Map, Seq, YamlError, parse_yaml
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -57,6 +58,8 @@ def read_yaml(report: Report, path: Path) -> Map | None:
     if not isinstance(data, Map):
         report.error(path, 1, "expected a mapping of fields (name: value)")
         return None
+    for line, message in truncations(text):
+        report.error(path, line, message)
     return data
 
 
@@ -87,6 +90,8 @@ def split_front_matter(report: Report, path: Path, text: str) -> FrontMatter | N
     if not isinstance(data, Map):
         report.error(path, 2, "front matter must be a mapping of fields (name: value)")
         return None
+    for line, message in truncations("\n".join(lines[1:end]), offset=1):
+        report.error(path, line, message)
     _shift(data, 1)
     return FrontMatter(data, "\n".join(lines[end + 1 :]), end + 2)
 
