@@ -15,6 +15,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..content.audit import audit_course
 from ..content.coverage import coverage
 from ..content.loader import load_course
 
@@ -36,11 +37,18 @@ _BADGES = click.option("--badges", type=click.Path(), help="Badges folder (defau
 @content_group.command("check")
 @_MODULES
 @_BADGES
+@click.option("--strict", is_flag=True, help="Count warnings as errors (exit 1 on any).")
 @with_appcontext
-def check(modules: str | None, badges: str | None) -> None:
-    """Report every problem as path:line: message; exit 1 when there are errors."""
+def check(modules: str | None, badges: str | None, strict: bool) -> None:
+    """Report every problem as path:line: message; exit 1 when there are errors.
+
+    Besides what the server checks when it loads the course, this checks the glossary's
+    terms and warns about quizzes whose answers can be guessed (modules/README.md).
+    """
     languages = current_app.config["LANGUAGES"]
-    course, report = load_course(*_folders(modules, badges), languages)
+    modules_dir, badges_dir = _folders(modules, badges)
+    course, report = load_course(modules_dir, badges_dir, languages)
+    audit_course(report, modules_dir, course, languages)
     for problem in report.problems:
         click.echo(str(problem))
     click.echo(
@@ -51,7 +59,9 @@ def check(modules: str | None, badges: str | None) -> None:
     for language in languages:
         click.echo(str(coverage(course, language)))
     click.echo(f"{len(report.errors)} errors, {len(report.warnings)} warnings")
-    sys.exit(1 if report.errors else 0)
+    if strict and report.warnings:
+        click.echo("--strict: warnings count as errors")
+    sys.exit(1 if report.errors or (strict and report.warnings) else 0)
 
 
 def _plain(value: Any) -> Any:
