@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 import time
 from urllib.parse import urlsplit
 
@@ -168,6 +169,30 @@ def test_twenty_wrong_passwords_are_throttled_without_locking_the_owner_out(clie
 def test_many_accounts_from_one_address_are_throttled(client):
     statuses = [login(client, email=f"user{n}@example.org").status_code for n in range(5)]
     assert statuses == [400, 400, 400, 429, 429]
+
+
+@pytest.mark.settings(SIGNUP_LIMIT_PER_ADDRESS="1000 per hour")
+def test_sign_up_takes_as_long_for_a_registered_address_as_for_a_new_one(client, create_user):
+    """Both paths hash a password: timing cannot tell who has an account (medians, same run)."""
+    create_user()
+
+    def timed(email: str) -> float:
+        data = {"display_name": "Ada", "email": email, "password": PASSWORD}
+        data["csrf_token"] = csrf_token(client, "/register")
+        start = time.perf_counter()
+        response = client.post("/register", data=data)
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 303
+        return elapsed
+
+    new, taken = [], []
+    for n in range(9):  # interleaved, so a slow moment of the machine hits both kinds
+        new.append(timed(f"new{n}@example.org"))
+        taken.append(timed("ada@example.org"))
+    ratio = statistics.median(taken) / statistics.median(new)
+    assert 0.5 <= ratio <= 2, (
+        f"registered {statistics.median(taken):.3f} s, new {statistics.median(new):.3f} s"
+    )
 
 
 def test_forged_or_missing_csrf_token_keeps_what_was_typed(client, app):

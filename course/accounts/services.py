@@ -134,11 +134,14 @@ def register(display_name: str, email: str, password: str, locale: str | None) -
     instead; the caller cannot tell the two cases apart.
     """
     existing = find_user(email)
+    # Hashed on both paths: the argon2 hash is most of the work, so a taken address must
+    # cost as much time as a new one, or timing would tell who has an account.
+    password_hash = hash_password(password)
     if existing is None:
         user = User(
             display_name=display_name,
             email=email,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             role=Role.LEARNER,
             locale=locale,
         )
