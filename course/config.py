@@ -52,7 +52,11 @@ DEFAULTS: dict[str, Any] = {
     # Rate limits: "db" shares counters through the application database, so that they
     # hold across gunicorn workers without any other service; a redis:// URL uses Redis.
     "RATELIMIT_STORAGE": "db",
+    # Sign-in: browsers that signed in to the account before (a signed device cookie) each
+    # have their own budget; every other browser shares the account's (accounts/devices.py).
     "LOGIN_LIMIT_PER_ACCOUNT": "10 per 10 minutes",
+    "LOGIN_LIMIT_PER_DEVICE": "10 per 10 minutes",
+    "TRUSTED_DEVICE_DAYS": 180,
     "LOGIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
     "SIGNUP_LIMIT_PER_ADDRESS": "10 per hour",
     "RESET_LIMIT_PER_ADDRESS": "10 per hour",

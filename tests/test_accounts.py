@@ -171,6 +171,53 @@ def test_many_accounts_from_one_address_are_throttled(client):
     assert statuses == [400, 400, 400, 429, 429]
 
 
+def sign_out(client) -> None:
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+
+
+@pytest.mark.settings(LOGIN_LIMIT_PER_ACCOUNT="5 per minute", LOGIN_LIMIT_PER_DEVICE="5 per minute")
+def test_a_stranger_cannot_lock_the_owner_out_of_her_trusted_device(app, create_user):
+    """OWASP's device cookies: strangers share the per-account budget; her browser has its own."""
+    create_user()
+    owner = app.test_client()
+    assert login(owner).status_code == 303  # this browser is now trusted for ada@example.org
+    sign_out(owner)
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "203.0.113.9"  # another device, another address
+    stranger.set_cookie("course_device", owner.get_cookie("course_device").value + "x")  # forged
+    statuses = [login(stranger, password=f"guess {n}").status_code for n in range(8)]
+    assert statuses == [400] * 4 + [429] * 4  # the owner's first sign-in spent one of five
+    assert login(owner).status_code == 303  # the owner still signs in
+    assert login(stranger).status_code == 429  # the stranger stays throttled, right password or not
+    newcomer = app.test_client()
+    newcomer.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert login(newcomer).status_code == 429  # untrusted browsers share one budget
+    other = app.test_client()
+    other.set_cookie("course_device", owner.get_cookie("course_device").value)
+    assert login(other, email="grace@example.org", password="guess").status_code == 400
+
+
+@pytest.mark.settings(LOGIN_LIMIT_PER_ACCOUNT="5 per minute", LOGIN_LIMIT_PER_DEVICE="3 per minute")
+def test_a_trusted_device_that_guesses_wrong_too_often_is_locked_itself(app, create_user):
+    create_user()
+    device = app.test_client()
+    assert login(device).status_code == 303
+    sign_out(device)
+    statuses = [login(device, password=f"guess {n}").status_code for n in range(4)]
+    assert statuses == [400, 400, 400, 429]
+    assert login(device).status_code == 429
+    assert login(app.test_client()).status_code == 303  # its guesses spent only its own budget
+
+
+def test_the_device_cookie_is_signed_private_and_names_no_address(app, create_user):
+    create_user()
+    client = app.test_client()
+    response = login(client)
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if "course_device=" in h)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=" in cookie
+    assert "ada" not in cookie.lower()
+
+
 @pytest.mark.settings(SIGNUP_LIMIT_PER_ADDRESS="1000 per hour")
 def test_sign_up_takes_as_long_for_a_registered_address_as_for_a_new_one(client, create_user):
     """Both paths hash a password: timing cannot tell who has an account (medians, same run)."""

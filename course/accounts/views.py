@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from ..i18n import supported
 from ..ratelimit import limiter
 from ..security import safe_next
-from . import forms, services
+from . import devices, forms, services
 from .auth import current_user, login_required, sign_in, sign_out
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -41,11 +41,6 @@ def _form_page(template: str, form: Any, **context: Any) -> Page:
     # A submitted form that failed validation answers 400, so the request rolls back.
     page = render_template(template, form=form, csrf_failed=g.get("csrf_failed"), **context)
     return (page, 400) if request.method == "POST" else page
-
-
-def _account_key() -> str:
-    """Rate-limit key for one account: the address as typed, lower-cased."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 def _limit(setting: str) -> Callable[[], str]:
@@ -99,11 +94,26 @@ def confirm() -> Page:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key)
+@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], exempt_when=devices.is_trusted)
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=devices.account_key,
+    exempt_when=devices.is_trusted,
+)
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_DEVICE"),
+    methods=["POST"],
+    key_func=devices.device_key,
+    exempt_when=devices.is_untrusted,
+)
 @keeps_input
 def login() -> Page:
-    """Sign in with email and password."""
+    """Sign in with email and password.
+
+    A browser that signed in to the account before has a budget of attempts of its own, so
+    strangers guessing the password elsewhere cannot lock the owner out (``devices``).
+    """
     form = forms.LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
@@ -118,7 +128,8 @@ def login() -> Page:
             error = str(problem)
         else:
             sign_in(user)
-            return redirect(safe_next(form.next.data) or url_for("learning.my_learning"), code=303)
+            target = safe_next(form.next.data) or url_for("learning.my_learning")
+            return devices.remember(redirect(target, code=303), user.email)
     return _form_page("accounts/login.html", form, error=error)
 
 
@@ -157,7 +168,7 @@ def reset_password() -> Page:
         user = services.reset_password(token, form.password.data)
         sign_in(user)
         flash(_("Your password has been changed."), "success")
-        return redirect(url_for("main.home"), code=303)
+        return devices.remember(redirect(url_for("main.home"), code=303), user.email)
     return _form_page("accounts/reset_password.html", form)
 
 
@@ -226,5 +237,5 @@ def delete() -> Page:
         else:
             sign_out()
             flash(_("Your account has been deleted."), "success")
-            return redirect(url_for("main.home"), code=303)
+            return devices.forget(redirect(url_for("main.home"), code=303))
     return _form_page("accounts/delete.html", form, error=error)
