@@ -122,12 +122,29 @@ def complete_module(app: Flask, client: FlaskClient, module_id: str) -> None:
         assert done.status_code == 303, f"lesson {lesson.id} not marked done"
     for quiz in module.quizzes:
         path = f"{base}/quizzes/{quiz.id}"
-        right = {
-            f"q-{question.id}": [option.id for option in question.options if option.correct]
-            for question in quiz.questions
-        }
-        passed = client.post(path, data={**form_fields(client, path), **right})
+        passed = client.post(path, data=right_answers(client, path, quiz))
         assert passed.status_code == 303, f"quiz {quiz.id} not submitted"
+
+
+def shown_questions(page: str) -> list[str]:
+    """The ids of the questions a quiz page asks, in the order it shows them."""
+    return list(dict.fromkeys(re.findall(r'name="q-([^"]+)"', page)))
+
+
+def right_answers(client: FlaskClient, path: str, quiz: Any) -> dict[str, Any]:
+    """The quiz form at ``path`` filled with the right answers to the questions it shows.
+
+    Each attempt draws its own questions, so the page says which ones to answer.
+    """
+    page = client.get(path).get_data(as_text=True)
+    questions = {question.id: question for question in quiz.questions}
+    return {
+        **dict(HIDDEN_RE.findall(page)),
+        **{
+            f"q-{qid}": [option.id for option in questions[qid].options if option.correct]
+            for qid in shown_questions(page)
+        },
+    }
 
 
 @dataclass

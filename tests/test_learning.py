@@ -6,9 +6,12 @@ import re
 import sqlite3
 import threading
 import time
+from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from content_examples import POOL, write_course, write_pool_module
 from helpers import (
     PASSWORD,
     PG_URL,
@@ -16,15 +19,18 @@ from helpers import (
     form_fields,
     login,
     run_together,
+    shown_questions,
     signed_in,
     submit,
 )
 
+from course import clock
 from course.accounts import services as accounts
 from course.accounts.models import Role
 from course.content.model import Option, OptionText, Question, QuestionText, QuestionType, Quiz
+from course.contentstore import course
 from course.extensions import db
-from course.learning import services
+from course.learning import quizflow, services
 from course.learning.models import LessonDone, ModuleCompletion, QuizAttempt
 from course.learning.statistics import QuestionStat, summarize
 
@@ -36,6 +42,20 @@ LESSONS = ("why-a-partner", "on-the-day", "english-only")
 
 
 pytestmark = pytest.mark.content("tiny")
+
+POOL_QUIZ = "/modules/pools/quizzes/pool-check"
+LIMITED_QUIZ = "/modules/pools/quizzes/limited-check"
+PROMPTS = {qid: prompt for qid, _group, prompt, _options in POOL}
+#: Each pool question's right option's text: the first option of each.
+RIGHT_TEXT = {qid: options[0] for qid, _group, _prompt, options in POOL}
+
+
+@pytest.fixture
+def content_dirs(tmp_path):
+    """The tiny course and a second module, "pools", whose quizzes draw from pools."""
+    dirs = write_course(tmp_path / "content")
+    write_pool_module(Path(dirs["MODULES_DIR"]))
+    return dirs
 
 
 @pytest.fixture
@@ -179,7 +199,8 @@ def test_a_form_from_an_older_quiz_version_is_not_graded(app, client, learner):
     form = quiz_form(client)
     form["version"] = "000000000000"
     response = answer(client, RIGHT, form)
-    assert response.status_code == 409
+    assert response.status_code == 303 and response.headers["Location"].endswith(QUIZ)
+    assert "This quiz was updated after you opened it" in client.get(QUIZ).get_data(as_text=True)
     assert count(app, QuizAttempt) == 0
 
 
@@ -233,18 +254,23 @@ def test_answers_given_before_signing_up_are_kept(app, client, mailbox):
     assert progress["quizzes"][0]["best_score"] == 100 and progress["lessons_done"] == 1
 
 
-def test_fifty_concurrent_submissions_record_every_attempt_and_one_completion(app, client, learner):
+def test_fifty_concurrent_submissions_record_one_attempt_and_one_completion(app, client, learner):
+    """Fifty tabs of one learner show the one form open for the quiz; sent at once, it counts
+    once, and each tab is sent to the same result."""
     for lesson in LESSONS:
         mark_done(client, lesson)
     cookie = client.get_cookie("course_session").value
-    calls = []
-    for _ in range(50):  # fifty tabs of the same learner, each with its own form
+    calls, forms = [], []
+    for _ in range(50):
         tab = app.test_client()
         tab.set_cookie("course_session", cookie)
-        form = quiz_form(tab)
-        calls.append(lambda tab=tab, form=form: answer(tab, RIGHT, form).status_code)
-    assert run_together(calls) == [303] * 50
-    assert count(app, QuizAttempt) == 50
+        forms.append(quiz_form(tab))
+        calls.append(lambda tab=tab, form=forms[-1]: answer(tab, RIGHT, form))
+    assert len({form["form_token"] for form in forms}) == 1
+    responses = run_together(calls)
+    assert [response.status_code for response in responses] == [303] * 50
+    assert len({response.headers["Location"] for response in responses}) == 1
+    assert count(app, QuizAttempt) == 1
     assert count(app, ModuleCompletion) == 1
 
 
@@ -260,6 +286,7 @@ def test_export_includes_learning_data(app, client, learner):
     data = client.get("/account/export").get_json()
     assert data["lessons_done"][0]["lesson"] == "why-a-partner"
     assert data["quiz_attempts"][0]["answers"] == {"q-host": ["embassy"], "q-partner": ["true"]}
+    assert {q for q, _options in data["quiz_attempts"][0]["questions"]} == {"q-host", "q-partner"}
 
 
 def test_trainers_see_how_learners_do_without_anyones_answers(app, client, learner, trainer):
@@ -271,6 +298,7 @@ def test_trainers_see_how_learners_do_without_anyones_answers(app, client, learn
     facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
     assert facts["Learners who took it"] == "1" and facts["Learners who passed"] == "1"
     assert facts["Average first-attempt score"] == "0 %" and facts["Average best score"] == "100 %"
+    assert facts["Learners who passed on their first attempt"] == "0"
     assert "ada@example.org" not in page and "Ada" not in page
 
 
@@ -309,6 +337,13 @@ def test_answers_given_before_signing_in_are_kept_while_another_request_writes(a
     assert progress["quizzes"][0]["best_score"] == 100 and progress["lessons_done"] == 1
 
 
+def first(version: str, answers: dict, score: int, passed: bool = False, questions=None):
+    """A first attempt as statistics read it (``questions``: what it asked; None: all)."""
+    return SimpleNamespace(
+        content_hash=version * 64, answers=answers, score=score, passed=passed, questions=questions
+    )
+
+
 def test_quiz_statistics_leave_older_versions_and_blank_questions_out_of_the_rates():
     """Trainers' figures are a pure function of first attempts and best scores (no app)."""
     questions = tuple(
@@ -329,13 +364,183 @@ def test_quiz_statistics_leave_older_versions_and_blank_questions_out_of_the_rat
         content_hash="1" * 64,
     )
     firsts = [
-        SimpleNamespace(content_hash="1" * 64, answers={"one": ["a"], "two": ["b"]}, score=50),
-        SimpleNamespace(content_hash="0" * 64, answers={"one": ["b"], "two": ["b"]}, score=0),
-        SimpleNamespace(content_hash="1" * 64, answers={"one": ["b"]}, score=0),
+        first("1", {"one": ["a"], "two": ["b"]}, 50, passed=True),
+        first("0", {"one": ["b"], "two": ["b"]}, 0),
+        first("1", {"one": ["b"]}, 0),
     ]
     results = summarize(quiz, firsts, [(100, True), (50, False), (0, False)])
-    assert (results.learners, results.passed) == (3, 1)
+    assert (results.learners, results.passed, results.passed_first) == (3, 1, 1)
     assert (results.first_attempt_average, results.best_average) == (16, 50)
-    assert results.questions == (QuestionStat("one", 1, 2), QuestionStat("two", 0, 1))
+    assert results.questions == (QuestionStat("one", 1, 2, 2), QuestionStat("two", 0, 1, 2))
     assert [stat.percent for stat in results.questions] == [50, 0]
     assert summarize(quiz, [], []).first_attempt_average is None
+
+
+# --- draws, pools, reveal, retakes (issue 13) ----------------------------------------------
+
+SHOWN_RE = re.compile(r'name="q-([^"]+)" value="([^"]+)"')
+
+
+def shown_layout(page: str) -> list[tuple[str, str]]:
+    """(question id, option id) of every choice on a quiz page, in the order shown."""
+    return SHOWN_RE.findall(page)
+
+
+def pool_answers(page: str, option: str = "o0") -> dict[str, str]:
+    """The hidden fields of a pool quiz page and ``option`` to each question it shows
+    (``o0`` is right)."""
+    return {
+        **dict(HIDDEN_FIELDS.findall(page)),
+        **{f"q-{q}": option for q in shown_questions(page)},
+    }
+
+
+HIDDEN_FIELDS = re.compile(r'name="(csrf_token|form_token|version)" value="([^"]+)"')
+
+
+def result_prompts(page: str) -> list[str]:
+    return re.findall(r"<p><strong>([^<]+)</strong></p>", page)
+
+
+def test_an_attempt_shows_the_same_draw_on_reload_error_and_result(app, client, learner):
+    first = client.get(POOL_QUIZ).get_data(as_text=True)
+    layout = shown_layout(first)
+    questions = shown_questions(first)
+    assert len(questions) == 4 and "q-scale" in questions  # drawn: 4 of the 8 questions
+    assert sum(q.startswith("q-people") for q in questions) == 2
+    assert sum(q.startswith("q-places") for q in questions) == 1
+    scale = [option for q, option in layout if q == "q-scale"]
+    assert scale == ["o0", "o1", "o2", "o3"]  # shuffle: false keeps an ordered scale
+    reload = client.get(POOL_QUIZ).get_data(as_text=True)
+    assert shown_layout(reload) == layout
+    assert (
+        dict(HIDDEN_FIELDS.findall(reload))["form_token"]
+        == (dict(HIDDEN_FIELDS.findall(first))["form_token"])
+    )
+    empty = client.post(POOL_QUIZ, data=dict(HIDDEN_FIELDS.findall(first)))
+    assert empty.status_code == 400
+    assert shown_layout(empty.get_data(as_text=True)) == layout
+    result = client.get(client.post(POOL_QUIZ, data=pool_answers(first)).headers["Location"])
+    assert result_prompts(result.get_data(as_text=True)) == [PROMPTS[q] for q in questions]
+    with app.app_context():
+        attempt = db.session.query(QuizAttempt).one()
+        assert attempt.questions == [[q, [o for p, o in layout if p == q]] for q in questions]
+        assert (attempt.total, attempt.correct, attempt.score) == (4, 4, 100)
+    again = client.get(POOL_QUIZ).get_data(as_text=True)
+    assert (
+        dict(HIDDEN_FIELDS.findall(again))["form_token"]
+        != (dict(HIDDEN_FIELDS.findall(first))["form_token"])
+    )  # the draw was used up: a retake draws again
+
+
+def test_a_visitor_keeps_the_same_draw_until_they_send_it(client):
+    first = shown_layout(client.get(POOL_QUIZ).get_data(as_text=True))
+    assert shown_layout(client.get(POOL_QUIZ).get_data(as_text=True)) == first
+    page = client.get(POOL_QUIZ).get_data(as_text=True)
+    result = client.get(client.post(POOL_QUIZ, data=pool_answers(page)).headers["Location"])
+    assert "100 % (4 of 4 right)" in result.get_data(as_text=True)
+    questions = shown_questions(page)
+    assert result_prompts(result.get_data(as_text=True)) == [PROMPTS[q] for q in questions]
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_an_answer_to_a_question_not_drawn_is_refused_and_stores_nothing(
+    app, client, create_user, signed
+):
+    if signed:
+        create_user()
+        login(client)
+    page = client.get(POOL_QUIZ).get_data(as_text=True)
+    undrawn = next(qid for qid in PROMPTS if qid not in shown_questions(page))
+    response = client.post(POOL_QUIZ, data={**pool_answers(page), f"q-{undrawn}": "o0"})
+    assert response.status_code == 400
+    assert "nothing was recorded" in response.get_data(as_text=True)
+    assert shown_layout(response.get_data(as_text=True)) == shown_layout(page)
+    assert count(app, QuizAttempt) == 0
+
+
+def test_statistics_count_each_question_over_the_attempts_that_asked_it(app, create_user, trainer):
+    asked: dict[str, int] = dict.fromkeys(PROMPTS, 0)
+    for n in range(6):
+        create_user(f"learner{n}@example.org")
+        learner = signed_in(app, f"learner{n}@example.org")
+        page = learner.get(POOL_QUIZ).get_data(as_text=True)
+        for qid in shown_questions(page):
+            asked[qid] += 1
+        learner.post(POOL_QUIZ, data=pool_answers(page, "o0" if n % 2 else "o1"))
+    with app.app_context():
+        quiz = course().module("pools").quiz("pool-check")
+        stats = {stat.question_id: stat for stat in services.quiz_statistics(quiz).questions}
+    assert {qid: stat.asked for qid, stat in stats.items()} == asked
+    assert {qid: stat.answered for qid, stat in stats.items()} == asked
+    assert stats["q-scale"].asked == 6 and stats["q-scale"].right == 3
+    assert sum(stat.asked for stat in stats.values()) == 6 * 4
+    page = trainer.get("/trainer/modules/pools/quizzes/pool-check/results").get_data(as_text=True)
+    assert "Asked" in page and "Learners who passed on their first attempt" in page
+
+
+def test_a_failed_attempt_hides_the_right_answers_until_a_pass(app, client, learner):
+    page = client.get(POOL_QUIZ).get_data(as_text=True)
+    failed_questions = shown_questions(page)
+    failed = client.get(client.post(POOL_QUIZ, data=pool_answers(page, "o1")).headers["Location"])
+    text = failed.get_data(as_text=True)
+    assert "Not passed yet" in text
+    assert "Feedback on Sure." in text  # feedback on the option chosen, always
+    assert text.count('class="wrong"') == 4  # which questions were wrong, always
+    for qid in failed_questions:
+        assert RIGHT_TEXT[qid] not in text
+    assert "Explanation of" not in text
+    assert "appear once you pass the quiz" in text
+    with app.app_context():
+        failed_id = db.session.query(QuizAttempt).one().id
+
+    page = client.get(POOL_QUIZ).get_data(as_text=True)
+    client.post(POOL_QUIZ, data=pool_answers(page))
+    review = client.get(f"{POOL_QUIZ}/result?attempt={failed_id}").get_data(as_text=True)
+    for qid in failed_questions:  # passing unlocks the review of the earlier attempt
+        assert RIGHT_TEXT[qid] in review
+        assert f"Explanation of {qid}." in review
+
+
+def test_a_practice_quiz_reveals_the_right_answer_at_once(client, learner):
+    page = client.get(LIMITED_QUIZ).get_data(as_text=True)
+    result = client.get(
+        client.post(LIMITED_QUIZ, data=pool_answers(page, "o1")).headers["Location"]
+    )
+    text = result.get_data(as_text=True)
+    assert "Not passed yet" in text and "Right answer:" in text and "Yes" in text
+    assert "Explanation of q-limited." in text
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_a_retake_limit_shows_the_waiting_page_then_the_next_attempt(
+    app, client, create_user, monkeypatch, signed
+):
+    if signed:
+        create_user()
+        login(client)
+    start = clock.now()
+    later = {"minutes": 0}
+    monkeypatch.setattr(quizflow, "now", lambda: start + timedelta(minutes=later["minutes"]))
+    assert "10 minutes later" in client.get(LIMITED_QUIZ).get_data(as_text=True)
+
+    def attempt() -> None:
+        page = client.get(LIMITED_QUIZ).get_data(as_text=True)
+        assert 'name="q-q-limited"' in page, "the quiz form is open"
+        assert client.post(LIMITED_QUIZ, data=pool_answers(page, "o1")).status_code == 303
+
+    attempt()
+    waiting = client.get(LIMITED_QUIZ)
+    assert waiting.status_code == 200
+    text = waiting.get_data(as_text=True)
+    assert "Your next attempt at this quiz opens on" in text and 'name="q-q-limited"' not in text
+    result = client.get(f"{LIMITED_QUIZ}/result").get_data(as_text=True)
+    assert "You can take the quiz again from" in result
+    later["minutes"] = 11
+    attempt()  # ten minutes later it opens again
+    later["minutes"] = 22
+    attempt()
+    later["minutes"] = 33  # three attempts in 24 hours: closed until a day after the first
+    assert "opens on" in client.get(LIMITED_QUIZ).get_data(as_text=True)
+    later["minutes"] = 24 * 60 + 12
+    attempt()

@@ -1,24 +1,34 @@
 """A visitor's progress before signing in, kept in this browser's session cookie.
 
-The cookie is small, so only ids, chosen option ids and scores are kept, and only the last
-few attempts. When the visitor signs up or in, it is recorded in their account.
+The cookie is small, so only ids, chosen option ids, scores and draws as indices are kept,
+and only the last few attempts. When the visitor signs up or in, it is recorded in their
+account. The quiz forms a visitor has open, with what each drew, are kept under ``DRAWS``.
 """
 
 from __future__ import annotations
 
+import secrets
+from datetime import UTC, datetime
+from random import Random
 from typing import Any
 
 from flask import session
 
 from ..accounts.models import User
+from ..clock import now
 from ..content.model import Course, Lesson, Module, Quiz
+from .drawing import Layout, decode, draw_layout, encode, full_layout
 from .grading import Answers, Grade
 from .progress import Record
 from .services import mark_lesson_done, record_attempt
 
 KEY = "guest"
+DRAWS = "draws"
 MAX_LESSONS = 200
 MAX_ATTEMPTS = 6
+MAX_DRAWS = 4
+#: Attempt times kept per quiz, for its retake limits.
+MAX_TIMES = 10
 
 
 def _data() -> dict[str, Any]:
@@ -54,17 +64,28 @@ def mark_done(module: Module, lesson: Lesson, language: str) -> None:
 
 
 def add_attempt(
-    module: Module, quiz: Quiz, answers: Answers, form_token: str, grade: Grade, language: str
+    module: Module,
+    quiz: Quiz,
+    answers: Answers,
+    form_token: str,
+    grade: Grade,
+    language: str,
+    layout: Layout,
 ) -> None:
-    """Keep a graded attempt, once per form token; only the last ``MAX_ATTEMPTS`` stay."""
+    """Keep a graded attempt and what it asked, once per form token, and use up its draw.
+
+    Only the last ``MAX_ATTEMPTS`` stay.
+    """
     data = _data()
-    if any(saved["t"] == form_token for saved in data["a"]):
+    if attempt_by_token(form_token) is not None:
         return  # the same form sent twice
     data["a"].append(
         {
             "m": module.id,
             "q": quiz.id,
             "a": {question: list(chosen) for question, chosen in answers.items()},
+            "o": encode(quiz, layout),
+            "v": quiz.content_hash[:12],
             "t": form_token,
             "s": grade.score,
             "p": grade.passed,
@@ -72,7 +93,58 @@ def add_attempt(
         }
     )
     data["a"] = data["a"][-MAX_ATTEMPTS:]
+    times = data.setdefault("r", {})
+    times[quiz.id] = [*times.get(quiz.id, []), int(now().timestamp())][-MAX_TIMES:]
     session[KEY] = data
+    session[DRAWS] = {q: d for q, d in _draws().items() if d[0] != form_token}
+
+
+def attempt_by_token(form_token: str) -> dict[str, Any] | None:
+    """The visitor's attempt sent from the form with this token, if it is still kept."""
+    return next((saved for saved in _data()["a"] if saved.get("t") == form_token), None)
+
+
+def attempt_layout(quiz: Quiz, saved: dict[str, Any]) -> Layout:
+    """What a kept attempt asked; every question if the quiz changed since."""
+    same = saved.get("v") == quiz.content_hash[:12]
+    return (decode(quiz, saved.get("o")) if same else None) or full_layout(quiz)
+
+
+def attempt_times(quiz: Quiz) -> list[datetime]:
+    """When the visitor made their latest attempts at ``quiz``, in this session."""
+    times = _data().get("r", {}).get(quiz.id, [])
+    return [datetime.fromtimestamp(moment, UTC) for moment in times if isinstance(moment, int)]
+
+
+def _draws() -> dict[str, list[Any]]:
+    draws = session.get(DRAWS)
+    return draws if isinstance(draws, dict) else {}
+
+
+def open_draw(quiz: Quiz, rng: Random) -> tuple[str, Layout]:
+    """The visitor's open form for ``quiz``: its token and draw, drawn now if none is open."""
+    draws = _draws()
+    saved = draws.get(quiz.id)
+    layout = _saved_layout(quiz, saved)
+    if saved is not None and layout is not None:
+        return saved[0], layout
+    layout, token = draw_layout(quiz, rng), secrets.token_urlsafe(24)
+    draws.pop(quiz.id, None)
+    draws[quiz.id] = [token, quiz.content_hash[:12], encode(quiz, layout)]
+    session[DRAWS] = dict(list(draws.items())[-MAX_DRAWS:])
+    return token, layout
+
+
+def pending_draw(quiz: Quiz, form_token: str) -> Layout | None:
+    """The draw of the visitor's open form for ``quiz`` if it has this token."""
+    saved = _draws().get(quiz.id)
+    return _saved_layout(quiz, saved) if saved and saved[0] == form_token else None
+
+
+def _saved_layout(quiz: Quiz, saved: object) -> Layout | None:
+    if not (isinstance(saved, list) and len(saved) == 3 and saved[1] == quiz.content_hash[:12]):
+        return None
+    return decode(quiz, saved[2])
 
 
 def latest_attempt(quiz: Quiz) -> dict[str, Any] | None:
@@ -83,6 +155,7 @@ def latest_attempt(quiz: Quiz) -> dict[str, Any] | None:
 def take() -> tuple[list[tuple[str, str, str]], list[dict[str, Any]]]:
     """Remove the visitor's data from the session and return (lessons, attempts)."""
     data = session.pop(KEY, None)
+    session.pop(DRAWS, None)
     if not isinstance(data, dict):
         return [], []
     return [tuple(entry) for entry in data.get("l", [])], list(data.get("a", []))
@@ -110,4 +183,5 @@ def move_to_account(user: User, course: Course) -> None:
             for q in quiz.questions
             if q.id in answers
         }
-        record_attempt(user, module, quiz, valid, str(saved.get("t"))[:64], str(saved.get("g")))
+        token, language = str(saved.get("t"))[:64], str(saved.get("g"))
+        record_attempt(user, module, quiz, valid, token, language, attempt_layout(quiz, saved))

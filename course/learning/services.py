@@ -2,7 +2,8 @@
 
 This package owns the tables of what learners did (``LessonDone``, ``QuizAttempt``,
 ``ModuleCompletion``): other features ask these functions (``best_scores``,
-``completed_modules``, ``quiz_statistics``, ``export_data``) and never query them.
+``completed_modules``, ``quiz_statistics``, ``export_data``) and never query them. The open
+quiz draws (``QuizDraw``) are ``draws``'s.
 
 "Only once" is the database's job: lesson marks, attempts (per form) and completions have
 unique constraints, and inserts that would break one do nothing instead of failing, so two
@@ -24,6 +25,8 @@ from ..clock import iso, now
 from ..content.model import Lesson, Module, Quiz
 from ..db import insert_ignoring_duplicates
 from ..extensions import db
+from . import draws
+from .drawing import Layout, apply_layout, full_layout, layout_of
 from .grading import Answers, Grade, grade
 from .models import LessonDone, ModuleCompletion, QuizAttempt
 from .progress import Record
@@ -97,13 +100,21 @@ class AttemptResult:
 
 
 def record_attempt(
-    user: User, module: Module, quiz: Quiz, answers: Answers, form_token: str, language: str
+    user: User,
+    module: Module,
+    quiz: Quiz,
+    answers: Answers,
+    form_token: str,
+    language: str,
+    layout: Layout | None = None,
 ) -> AttemptResult:
-    """Grade ``answers`` and append the attempt, once per form token.
+    """Grade ``answers`` over the questions ``layout`` asked and append the attempt, once per
+    form token; the form's draw is used up, so the next attempt draws again.
 
     Sending the same form again returns the attempt recorded the first time.
     """
-    result = grade(quiz, answers)
+    layout = layout or full_layout(quiz)
+    result = grade(apply_layout(quiz, layout), answers)
     added = insert_ignoring_duplicates(
         QuizAttempt,
         user_id=user.id,
@@ -112,6 +123,7 @@ def record_attempt(
         content_hash=quiz.content_hash,
         form_token=form_token,
         answers={question: list(chosen) for question, chosen in answers.items()},
+        questions=[[question, list(options)] for question, options in layout],
         correct=result.correct,
         total=result.total,
         score=result.score,
@@ -119,18 +131,44 @@ def record_attempt(
         language=language,
         submitted_at=now(),
     )
-    attempt = db.session.scalars(
-        select(QuizAttempt).where(
-            QuizAttempt.user_id == user.id, QuizAttempt.form_token == form_token
-        )
-    ).one()
+    draws.use_up(user, form_token)
+    attempt = attempt_by_token(user, form_token)
+    assert attempt is not None  # inserted now or before
     if not added:  # the same form again: answer with what was recorded the first time
         if attempt.content_hash == quiz.content_hash:
-            result = grade(quiz, {q: tuple(c) for q, c in attempt.answers.items()})
+            result = grade(asked(quiz, attempt), {q: tuple(c) for q, c in attempt.answers.items()})
         return AttemptResult(attempt, result, False)
     # Only a new pass can complete the module; a failed attempt changes nothing there.
     completed = result.passed and complete_if_done(user, module)
     return AttemptResult(attempt, result, completed)
+
+
+def asked(quiz: Quiz, attempt: QuizAttempt) -> Quiz:
+    """``quiz`` as ``attempt`` asked it: its questions and options, in its order."""
+    return apply_layout(quiz, layout_of(attempt.questions) or full_layout(quiz))
+
+
+def attempt_by_token(user: User, form_token: str) -> QuizAttempt | None:
+    """``user``'s attempt recorded from the form with this token, if any."""
+    return db.session.scalars(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user.id, QuizAttempt.form_token == form_token
+        )
+    ).first()
+
+
+def recent_attempt_times(user: User, quiz: Quiz) -> list[datetime]:
+    """When ``user`` made their latest attempts at ``quiz``, as many as its limits need."""
+    if not (quiz.retake_after or quiz.max_attempts_per_day):
+        return []
+    return list(
+        db.session.scalars(
+            select(QuizAttempt.submitted_at)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
+            .order_by(QuizAttempt.id.desc())
+            .limit(quiz.max_attempts_per_day or 1)
+        )
+    )
 
 
 def complete_if_done(user: User, module: Module) -> bool:
@@ -222,6 +260,7 @@ def export_data(user: User) -> dict[str, object]:
                 "module": a.module_id,
                 "quiz": a.quiz_id,
                 "answers": a.answers,
+                "questions": a.questions,
                 "score": a.score,
                 "passed": a.passed,
                 "language": a.language,

@@ -8,9 +8,8 @@ is filtered by the signed-in user.
 from __future__ import annotations
 
 import re
-import secrets
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -31,7 +30,8 @@ from ..accounts.auth import current_user, has_session, login_required
 from ..content.model import Module, Quiz
 from ..contentstore import course
 from ..db import begin_write
-from . import guest, services
+from . import guest, quizflow, services
+from .drawing import apply_layout
 from .grading import InvalidAnswers, grade, parse_answers
 from .navigation import (
     current_language,
@@ -138,11 +138,16 @@ def _quiz_form(
     status: int = 200,
     chosen: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[str, int]:
+    # The form sent keeps its draw; otherwise the visitor's open form (drawn on first visit).
+    token = request.form.get("form_token", "") if request.method == "POST" else ""
+    layout = quizflow.submitted_draw(quiz, token) if token else None
+    if layout is None:
+        token, layout = quizflow.open_form(quiz)
     page = render_template(
         "learning/quiz.html",
         item=ModuleProgress(module, current_record()),
-        quiz=quiz,
-        form_token=secrets.token_urlsafe(24),
+        quiz=apply_layout(quiz, layout),
+        form_token=token,
         version=quiz.content_hash[:12],
         error=error,
         chosen=chosen or {},
@@ -152,8 +157,23 @@ def _quiz_form(
 
 @bp.get("/modules/<module_id>/quizzes/<quiz_id>")
 def quiz(module_id: str, quiz_id: str) -> tuple[str, int]:
-    """The quiz as a plain form: no answer or feedback reaches the browser before submission."""
-    return _quiz_form(*find_quiz(module_id, quiz_id))
+    """The quiz as a plain form: no answer or feedback reaches the browser before submission.
+
+    Each attempt draws its questions and their options' order; a reload shows the same draw.
+    While a retake limit holds, a page says when the next attempt opens.
+    """
+    found, item = find_quiz(module_id, quiz_id)
+    if has_session():
+        begin_write()  # the first visit keeps its draw: a write (see keep_guest_progress)
+    opens_at = quizflow.opens_at(item)
+    if opens_at is not None:
+        return _wait_page(found, item, opens_at, 200)
+    return _quiz_form(found, item)
+
+
+def _wait_page(module: Module, quiz: Quiz, opens_at: datetime, status: int) -> tuple[str, int]:
+    item = ModuleProgress(module, current_record())
+    return render_template("learning/wait.html", item=item, quiz=quiz, opens_at=opens_at), status
 
 
 @bp.post("/modules/<module_id>/quizzes/<quiz_id>")
@@ -163,15 +183,19 @@ def submit_quiz(module_id: str, quiz_id: str) -> Response | tuple[str, int]:
     form_token = request.form.get("form_token", "")
     if not TOKEN_RE.fullmatch(form_token):
         abort(400)
-    if request.form.get("version") != item.content_hash[:12]:
-        return _quiz_form(
-            found,
-            item,
-            _("This quiz was updated after you opened it. Please answer it again."),
-            409,
-        )
-    try:
-        answers = parse_answers(item, request.form)
+    recorded = quizflow.already_recorded(item, form_token)
+    if recorded is not None:  # the same form sent again: its result
+        return _to_result(found, item, recorded)
+    layout = quizflow.submitted_draw(item, form_token)
+    if request.form.get("version") != item.content_hash[:12] or layout is None:
+        flash(_("This quiz was updated after you opened it. Please answer it again."), "error")
+        return redirect(url_for("learning.quiz", module_id=found.id, quiz_id=item.id), 303)
+    opens_at = quizflow.opens_at(item)
+    if opens_at is not None:
+        return _wait_page(found, item, opens_at, 429)
+    asked = apply_layout(item, layout)
+    try:  # an answer to a question this attempt did not draw is refused too
+        answers = parse_answers(asked, request.form)
     except InvalidAnswers:
         current_app.logger.info("Refused quiz answers for %s/%s", found.id, item.id)
         return _quiz_form(
@@ -188,18 +212,17 @@ def submit_quiz(module_id: str, quiz_id: str) -> Response | tuple[str, int]:
     language = current_language() if current_language() in item.languages else found.source
     user = current_user()
     if user is None:
-        guest.add_attempt(found, item, answers, form_token, grade(item, answers), language)
-        return redirect(
-            url_for("learning.quiz_result", module_id=found.id, quiz_id=item.id), code=303
-        )
-    result = services.record_attempt(user, found, item, answers, form_token, language)
+        guest.add_attempt(found, item, answers, form_token, grade(asked, answers), language, layout)
+        return _to_result(found, item, {})
+    result = services.record_attempt(user, found, item, answers, form_token, language, layout)
     if result.completed_module:
         flash(_("You completed this module. Well done!"), "success")
+    return _to_result(found, item, {"attempt": result.attempt.id})
+
+
+def _to_result(module: Module, quiz: Quiz, args: dict[str, int]) -> Response:
     return redirect(
-        url_for(
-            "learning.quiz_result", module_id=found.id, quiz_id=item.id, attempt=result.attempt.id
-        ),
-        code=303,
+        url_for("learning.quiz_result", module_id=module.id, quiz_id=quiz.id, **args), code=303
     )
 
 
@@ -207,34 +230,24 @@ def submit_quiz(module_id: str, quiz_id: str) -> Response | tuple[str, int]:
 def quiz_result(module_id: str, quiz_id: str) -> str:
     """Score, pass or fail, and feedback on each question of one of my attempts."""
     found, item = find_quiz(module_id, quiz_id)
-    user = current_user()
-    if user is None:
-        saved = guest.latest_attempt(item)
-        answers = saved["a"] if saved else None
-        history: list[Any] = []
-        changed = False
-    else:
-        attempt_id = request.args.get("attempt", type=int)
-        attempt = (
-            services.own_attempt(user, attempt_id)
-            if attempt_id is not None
-            else next(iter(services.attempts(user, item.id)), None)
-        )
-        if attempt is None or attempt.quiz_id != item.id:
-            abort(404)
-        answers = attempt.answers
-        history = services.attempts(user, item.id)
-        changed = attempt.content_hash != item.content_hash
-    if answers is None:
+    attempt_id = request.args.get("attempt", type=int)
+    if attempt_id is not None and not 0 < attempt_id < 2**31:
+        abort(404)  # no such attempt, nor an id the database's integers can hold
+    shown = quizflow.shown_attempt(item, attempt_id)
+    if shown is None:
         abort(404)
-    valid = {q.id: tuple(c for c in answers.get(q.id, ()) if q.option(c)) for q in item.questions}
+    answers, layout, history, changed = shown
+    asked, result = quizflow.graded(item, layout, answers)
+    record = current_record()
     return render_template(
         "learning/result.html",
-        item=ModuleProgress(found, current_record()),
-        quiz=item,
-        result=grade(item, valid),
+        item=ModuleProgress(found, record),
+        quiz=asked,
+        result=result,
         history=history,
         changed=changed,
+        reveal=quizflow.reveals(item, record),
+        opens_at=quizflow.opens_at(item),
     )
 
 
