@@ -20,8 +20,9 @@ from .accounts.views import bp as accounts_bp
 from .authoring.views import bp as authoring_bp
 from .badges.cli import badges_group
 from .badges.jsonld import check_pins
-from .badges.services import award_earned, revoke_all_of
-from .badges.services import export_data as badges_export
+from .badges.privacy import export_data as badges_export
+from .badges.privacy import forget_holder
+from .badges.services import award_earned
 from .badges.views import bp as badges_bp
 from .cli import init_command
 from .cli.content import content_group
@@ -108,7 +109,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(verification_bp)
     app.extensions["course_exporters"] = [learning_export, badges_export]
     app.extensions["course_completion_hooks"] = [award_earned]
-    app.extensions["course_deletion_hooks"] = [revoke_all_of]
+    app.extensions["course_deletion_hooks"] = [forget_holder]
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(content_group)

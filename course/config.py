@@ -169,7 +169,9 @@ def derived(config: dict[str, Any], instance_path: str) -> dict[str, Any]:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error logged with its statement shows no value typed
+        # by a person (an email address, say).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BABEL_TRANSLATION_DIRECTORIES": config["TRANSLATIONS_DIR"],
         "BABEL_DEFAULT_LOCALE": config["DEFAULT_LANGUAGE"],
         # Cookies: the __Host- prefix pins the cookie to this origin, but browsers only

@@ -237,17 +237,36 @@ def ob3_credential(issuer: Issuer, facts: AwardFacts) -> dict[str, Any]:
                 "narrative": "; ".join(facts.evidence_names),
             }
         ],
-        "credentialStatus": {
-            "id": f"{issuer.status_list}#{facts.index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(facts.index),
-            "statusListCredential": issuer.status_list,
-        },
+        "credentialStatus": status_entry(issuer, facts.index),
     }
     if facts.expires_at:
         credential["validUntil"] = timestamp(facts.expires_at)
     return credential
+
+
+def status_entry(issuer: Issuer, index: int) -> dict[str, str]:
+    """Where an award's revocation bit is published: its entry in the status list."""
+    return {
+        "id": f"{issuer.status_list}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": issuer.status_list,
+    }
+
+
+def ob3_withdrawn(issuer: Issuer, uid: str, index: int, reason: str) -> dict[str, Any]:
+    """What a credential's URL answers (410) once its holder deleted their account.
+
+    Not a credential (nothing to sign, nobody to name): the revocation and where its status
+    bit is published.
+    """
+    return {
+        "id": issuer.url(f"/badges/credentials/{uid}"),
+        "revoked": True,
+        "revocationReason": reason,
+        "credentialStatus": status_entry(issuer, index),
+    }
 
 
 def encoded_status_list(revoked: set[int]) -> str:

@@ -225,12 +225,6 @@ def set_show_name(award: Award, show: bool) -> None:
     db.session.flush()
 
 
-def revoke_all_of(user: User) -> None:
-    """Before an account is deleted: its awards stay published, revoked, without the person."""
-    for award in awards_of(user):
-        revoke(award, None, "The holder deleted their account.")
-
-
 @dataclass
 class _StatusCache:
     key: tuple[int, str] | None = None
@@ -258,19 +252,3 @@ def status_list() -> dict[str, Any]:
             )
             cache.key = key
         return cache.document
-
-
-def export_data(user: User) -> dict[str, object]:
-    """The badges part of "download my data"."""
-    return {
-        "awards": [
-            {
-                "badge": award.badge_id,
-                "public_page": issuer().url(f"/awards/{award.uid}"),
-                "issued_at": documents.timestamp(award.issued_at),
-                "status": status(award),
-                "show_name": award.show_name,
-            }
-            for award in awards_of(user)
-        ]
-    }

@@ -29,7 +29,7 @@ from ..accounts.auth import current_user, login_required, role_required
 from ..accounts.models import Role
 from ..content.model import Badge
 from ..contentstore import course
-from . import documents, services
+from . import documents, privacy, services
 from .forms import RevokeForm, ShowNameForm
 from .models import Award
 from .sharing import linkedin_url, verification_qr
@@ -107,8 +107,14 @@ def ob2_assertion(uid: str) -> Response:
 
 @bp.get("/badges/credentials/<uid>")
 def ob3_credential(uid: str) -> Response:
-    """The signed OpenBadgeCredential, as issued (revocation shows in the status list)."""
+    """The signed OpenBadgeCredential, as issued (revocation shows in the status list).
+
+    Once its holder deleted their account: 410 Gone with the revocation, no credential.
+    """
     award = _award(uid)[0]
+    if privacy.forgotten(award):
+        reason = award.revocation_reason or ""
+        return _json(documents.ob3_withdrawn(services.issuer(), uid, award.id, reason), 410)
     response = current_app.response_class(award.credential, mimetype="application/vc+ld+json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.args.get("download"):
@@ -162,6 +168,7 @@ def award_page(uid: str) -> str:
         page_url=page_url,
         linkedin=linkedin_url(award, badge, page_url),
         issuer=services.issuer(),
+        forgotten=privacy.forgotten(award),
     )
 
 
@@ -182,9 +189,11 @@ def certificate(uid: str) -> str:
 
 
 @bp.get("/awards/<uid>/evidence")
-def evidence(uid: str) -> str:
+def evidence(uid: str) -> str | tuple[str, int]:
     """What the learner completed to earn the badge (the evidence linked from both formats)."""
     award, badge = _award(uid)
+    if privacy.forgotten(award):
+        return render_template("badges/withdrawn.html", award=award, badge=badge), 410
     entries = json.loads(award.evidence or "[]")
     return render_template("badges/evidence.html", award=award, badge=badge, entries=entries)
 
