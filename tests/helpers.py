@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from content_examples import write_course
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import MetaData, create_engine
@@ -223,6 +225,34 @@ def browser_sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
 
 #: What `make serve` runs: `course init`, then gunicorn (see the script for the worker model).
 SERVE = PROJECT_ROOT / "scripts" / "serve"
+#: The virtual environment running the tests, whose `course` and `gunicorn` the servers use.
+VENV_BIN = Path(sys.executable).parent
+
+
+def _instance_environment(instance: Path) -> dict[str, str]:
+    """This process's environment without its COURSE_ settings, pointed at ``instance``."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_")}
+    environment["COURSE_INSTANCE_PATH"] = str(instance)
+    if PG_URL:
+        environment["COURSE_DATABASE_URL"] = PG_URL
+    return environment
+
+
+def tiny_course(folder: Path) -> dict[str, str]:
+    """Write the tiny course of ``content_examples`` to ``folder``: COURSE_ variables for it."""
+    return {f"COURSE_{name}": path for name, path in write_course(folder).items()}
+
+
+def course_command(instance: Path, *args: str) -> str:
+    """Run the real ``course`` command on ``instance`` (and the PostgreSQL test database)."""
+    return subprocess.run(
+        [str(VENV_BIN / "course"), *args],
+        env=_instance_environment(instance),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
 
 
 @dataclass
@@ -240,12 +270,12 @@ class Served:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        """Stop gracefully (SIGTERM), or kill after 15 s."""
+        """Stop at once (SIGQUIT: gunicorn's quick shutdown), or kill after 10 s."""
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
+                os.killpg(self.process.pid, signal.SIGQUIT)
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=10)
         self.kill()  # workers a dead master left behind, if any
 
 
@@ -268,16 +298,13 @@ def serving(instance: Path, timeout: float = 60, **env: str) -> Iterator[Served]
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_")}
+    environment = _instance_environment(instance)
     environment.update(
-        COURSE_INSTANCE_PATH=str(instance),
         COURSE_BASE_URL=url,
         HOST="127.0.0.1",
         PORT=str(port),
-        VENV_BIN=str(Path(sys.executable).parent),
+        VENV_BIN=str(VENV_BIN),
     )
-    if PG_URL:
-        environment["COURSE_DATABASE_URL"] = PG_URL
     environment.update(env)
     instance.mkdir(parents=True, exist_ok=True)
     log = instance.parent / f"serve-{port}.log"
@@ -338,3 +365,19 @@ def redis_server(folder: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def http_signed_in(url: str, email: str, password: str = PASSWORD) -> requests.Session:
+    """A ``requests`` session signed in through the sign-in form of the server at ``url``."""
+    session = requests.Session()
+    page = session.get(f"{url}/login", timeout=10).text
+    token = CSRF_RE.search(page)
+    assert token, "no CSRF token on /login"
+    response = session.post(
+        f"{url}/login",
+        data={"csrf_token": token.group(1), "email": email, "password": password},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 303, f"sign-in refused: {response.status_code}"
+    return session
