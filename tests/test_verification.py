@@ -10,7 +10,9 @@ import os
 import re
 import struct
 import tempfile
+import time
 import zlib
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from content_examples import tiny_png
@@ -435,3 +437,107 @@ def test_award_pages_carry_a_qr_code_to_their_verification(app, award):
         page = client.get(path).get_data(as_text=True)
         assert "<svg" in page and "QR code to check this badge" in page
         assert f"/verify?award={award.uid}" in page
+
+
+# --- dates of other issuers' credentials (issue 12 item 7) ---------------------------------
+
+
+def at_run_time(values: dict) -> dict:
+    """``values`` with each timedelta made a moment from now (not from collection time)."""
+
+    def when(value):
+        if isinstance(value, timedelta):
+            return (datetime.now(UTC) + value).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value
+
+    return {name: when(value) for name, value in values.items()}
+
+
+def seconds_from_now(values: dict) -> dict:
+    """``values`` with each timedelta made a JWT NumericDate (seconds since 1970) from now."""
+    return {
+        name: time.time() + value.total_seconds() if isinstance(value, timedelta) else value
+        for name, value in values.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"validUntil": "2020-01-01T00:00:00Z"}, "expired"),
+        ({"validUntil": "2020-01-01T02:00:00.123456789+02:00"}, "expired"),
+        ({"validUntil": "2999-01-01T00:00:00-14:00"}, "foreign_issuer"),
+        ({"validUntil": timedelta(minutes=-2)}, "foreign_issuer"),  # within the clock skew
+        ({"validUntil": timedelta(minutes=-10)}, "expired"),
+        ({"validFrom": timedelta(minutes=2)}, "foreign_issuer"),  # within the clock skew
+        ({"validFrom": timedelta(minutes=10)}, "not_yet_valid"),
+        # Not what OB 3.0 (DateTimeZ) and VC 2.0 (dateTimeStamp) allow: never "valid".
+        ({"validUntil": "2020-01-01"}, "unreadable"),
+        ({"validUntil": "2999-01-01"}, "unreadable"),
+        ({"validUntil": "2020-01-01T00:00:00"}, "unreadable"),  # no time zone
+        ({"validUntil": "2020-01-01t00:00:00z"}, "unreadable"),
+        ({"validUntil": "2020-02-30T00:00:00Z"}, "unreadable"),
+        ({"validUntil": "2020-01-01T00:00:00+15:00"}, "unreadable"),
+        ({"validUntil": "２０２０-01-01T00:00:00Z"}, "unreadable"),  # full-width digits
+        ({"validFrom": 1735689600}, "unreadable"),
+    ],
+)
+def test_other_issuers_dates_are_read_strictly_with_a_small_clock_skew(app, changes, expected):
+    credential = foreign_credential(Ed25519PrivateKey.generate(), **at_run_time(changes))
+    result = app.test_client().post(API, json={"credential": credential}).get_json()
+    assert result["status"] == expected, changes
+    if expected == "unreadable":
+        assert result["checks"][0]["check"] == "readable"
+        assert "validity dates" in result["checks"][0]["description"]
+
+
+def test_dates_in_a_verdict_are_printed_in_utc(app):
+    credential = foreign_credential(
+        Ed25519PrivateKey.generate(),
+        validFrom="2025-01-01T02:00:00+02:00",
+        validUntil="2999-01-01T00:00:00.5-01:00",
+    )
+    result = app.test_client().post(API, json={"credential": credential}).get_json()
+    assert (result["issued_on"], result["expires_on"]) == (
+        "2025-01-01T00:00:00Z",
+        "2999-01-01T01:00:00Z",
+    )
+
+
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ({"exp": 1577836800}, "expired"),  # 2020-01-01
+        ({"exp": timedelta(hours=1), "nbf": timedelta(hours=-1)}, "foreign_issuer"),
+        ({"nbf": timedelta(hours=1)}, "not_yet_valid"),
+        ({"exp": timedelta(minutes=-1)}, "foreign_issuer"),  # within the clock skew
+        ({"exp": "1577836800"}, "unreadable"),
+        ({"exp": True}, "unreadable"),
+        ({"exp": 10**20}, "unreadable"),
+    ],
+)
+def test_a_jwts_exp_and_nbf_are_honoured(app, claims, expected):
+    token = jwt({"alg": "RS256"}, {**VC, **seconds_from_now(claims)})
+    assert status_of(app.test_client().post(API, json={"jwt": token})) == expected
+
+
+def test_a_jwt_is_valid_only_where_its_claims_and_its_credential_agree(app):
+    expired_inside = {"vc": {**VC["vc"], "validUntil": "2020-01-01T00:00:00Z"}}
+    token = jwt({"alg": "RS256"}, {**expired_inside, "exp": time.time() + 3600})
+    assert status_of(app.test_client().post(API, json={"jwt": token})) == "expired"
+
+
+@pytest.mark.parametrize(
+    ("expires", "expected"),
+    [
+        ("2020-01-01T00:00:00Z", "expired"),
+        ("2999-01-01T00:00:00Z", "foreign_issuer"),  # an unsigned copy proves nothing more
+        ("2020-01-01", "unreadable"),
+    ],
+)
+def test_another_issuers_ob2_image_that_says_it_expired_is_expired(app, expires, expected):
+    assertion = {"id": "https://other.example/assertions/1", "type": "Assertion"}
+    image = baking.bake_png_itxt(
+        tiny_png(), baking.OB2_KEYWORD, json.dumps({**assertion, "expires": expires})
+    )
+    assert status_of(upload(app.test_client(), image)) == expected

@@ -1,19 +1,41 @@
 """What an Open Badges 3.0 credential claims, read without trusting it: its kind, issuer,
 validity dates and recipient, whether it arrived as JSON (Data Integrity) or as a VC-JWT.
+
+Dates are read strictly. OB 3.0 types ``validFrom`` and ``validUntil`` as DateTimeZ and
+VC 2.0 as XML Schema ``dateTimeStamp``: a date, a time and a time zone, always. So we accept
+exactly what is both an XML Schema dateTimeStamp and an RFC 3339 date-time
+(``2025-01-31T09:30:00Z``, ``…:00.5+02:00``); a bare date (``2020-01-01``) or a time without a
+zone is not a moment, and makes the credential unreadable rather than valid. Our clock and the
+issuer's may disagree by :data:`CLOCK_SKEW` in either direction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from ..clock import now
-from .reading import credential_types
+from .reading import Unreadable, credential_types
 from .verdict import Verdict, record_no_email, record_recipient
+
+#: A credential counts as started this much before its start, and as over this much after its end.
+CLOCK_SKEW = timedelta(minutes=5)
+
+#: RFC 3339 date-time that is also an XML Schema dateTimeStamp (upper-case T and Z only).
+DATE_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
+    r"(?:Z|([+-])([0-9]{2}):([0-9]{2}))"
+)
+
+#: Why a credential whose dates cannot be read gets no other answer.
+BAD_DATES = _l(
+    "Its validity dates are not written as the standard requires (a date, a time and a time zone, as in 2025-01-31T09:30:00Z), so we cannot tell whether it is valid."
+)
 
 #: The types that make a credential an Open Badge (either suffices).
 BADGE_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
@@ -32,16 +54,56 @@ def issuer_id(credential: dict[str, Any]) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not re.fullmatch(
-        r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)", value
-    ):
-        return None
+def parse_date_time(value: Any, name: str) -> datetime:
+    """``value`` as a timezone-aware moment, read strictly; :class:`Unreadable` otherwise."""
+    match = DATE_TIME.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise Unreadable(f"{name} is not a date-time with a time zone", reason=BAD_DATES)
+    *fields, fraction, sign, hours, minutes = match.groups()
+    offset = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if offset > timedelta(hours=14) or int(minutes or 0) > 59:
+            raise ValueError("XML Schema allows offsets up to 14:00")
+        zone = timezone(-offset if sign == "-" else offset)
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        return datetime(*map(int, fields), micro, tzinfo=zone)
     except ValueError:
-        return None
-    return moment if moment.tzinfo else None
+        raise Unreadable(f"{name} is not a valid date-time", reason=BAD_DATES) from None
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as the API prints dates: UTC, to the second, with a Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Period:
+    """When a badge is valid: from ``start`` until ``end`` (None: no bound)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def within(self, other: Period) -> Period:
+        """The part of this period that is also in ``other`` (the latest start, earliest end)."""
+        starts = [m for m in (self.start, other.start) if m is not None]
+        ends = [m for m in (self.end, other.end) if m is not None]
+        return Period(max(starts, default=None), min(ends, default=None))
+
+
+def _date_field(data: dict[str, Any], *names: str) -> datetime | None:
+    # VC 2.0 names first; VC 1.1's issuanceDate and expirationDate only when they are absent.
+    for name in names:
+        if data.get(name) is not None:
+            return parse_date_time(data[name], name)
+    return None
+
+
+def credential_period(credential: dict[str, Any]) -> Period:
+    """The validity period a credential states; :class:`Unreadable` if a date is malformed."""
+    return Period(
+        _date_field(credential, "validFrom", "issuanceDate"),
+        _date_field(credential, "validUntil", "expirationDate"),
+    )
 
 
 def _hash_matches(identity: str, salt: str | None, email: str) -> bool:
@@ -52,18 +114,16 @@ def _hash_matches(identity: str, salt: str | None, email: str) -> bool:
     return digest == expected.lower()
 
 
-def check_dates(verdict: Verdict, credential: dict[str, Any]) -> bool:
-    """Record whether the credential is within its validity period; False decides the verdict."""
+def check_dates(verdict: Verdict, period: Period) -> bool:
+    """Record whether now is within ``period`` (give or take CLOCK_SKEW); False decides."""
     moment = now()
-    valid_from = _parse_time(credential.get("validFrom") or credential.get("issuanceDate"))
-    valid_until = _parse_time(credential.get("validUntil") or credential.get("expirationDate"))
-    verdict.issued_on = credential.get("validFrom") if valid_from else None
-    verdict.expires_on = credential.get("validUntil") if valid_until else None
-    if valid_from and valid_from > moment:
+    verdict.issued_on = stamp(period.start) if period.start else None
+    verdict.expires_on = stamp(period.end) if period.end else None
+    if period.start and period.start - CLOCK_SKEW > moment:
         verdict.status = "not_yet_valid"
         verdict.add("in_validity_period", False, _l("Its validity has not started yet."))
         return False
-    if valid_until and valid_until <= moment:
+    if period.end and period.end + CLOCK_SKEW <= moment:
         verdict.status = "expired"
         verdict.add("in_validity_period", False, _l("Its validity period is over."))
         return False
@@ -110,9 +170,16 @@ def describe_credential(verdict: Verdict, credential: dict[str, Any]) -> None:
         verdict.issuer = {"id": issuer_id(credential)}
 
 
-def finish_foreign(verdict: Verdict, credential: dict[str, Any], email: str | None) -> Verdict:
-    """What is left to check of another issuer's credential once its signature is settled."""
+def finish_foreign(
+    verdict: Verdict, credential: dict[str, Any], email: str | None, also: Period | None = None
+) -> Verdict:
+    """What is left to check of another issuer's credential once its signature is settled.
+
+    ``also`` is a period stated outside the credential (a JWT's ``nbf`` and ``exp``): the
+    badge is valid only where both periods agree. Malformed dates raise :class:`Unreadable`.
+    """
     verdict.add("revocation", None, _l("Revocation can only be checked with the issuer."))
-    if check_dates(verdict, credential) and check_recipient(verdict, credential, email):
+    period = credential_period(credential).within(also or Period())
+    if check_dates(verdict, period) and check_recipient(verdict, credential, email):
         verdict.status = "foreign_issuer"
     return verdict

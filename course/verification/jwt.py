@@ -2,17 +2,26 @@
 
 We never issue these, so one that claims to be ours is altered; other issuers' keys live on
 their sites, which are not contacted, so only the token's form, dates and recipient are
-checked here.
+checked here. The token's ``nbf`` and ``exp`` (RFC 7519 NumericDate: seconds since 1970, a
+JSON number) count as well as the credential's own dates: it is valid only where both agree.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from ..badges.public import issuer
-from .claims import describe_credential, finish_foreign, is_open_badge, issuer_id
+from .claims import (
+    BAD_DATES,
+    Period,
+    describe_credential,
+    finish_foreign,
+    is_open_badge,
+    issuer_id,
+)
 from .reading import NotABadge, Unreadable, b64url_json
 from .verdict import Verdict
 
@@ -32,6 +41,23 @@ def _decode(token: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
     if not is_open_badge(credential):
         raise NotABadge("this JWT does not carry an Open Badges credential")
     return header, payload, credential
+
+
+def _numeric_date(payload: dict[str, Any], name: str) -> datetime | None:
+    value = payload.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Unreadable(f"the JWT's {name} is not a number", reason=BAD_DATES)
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise Unreadable(f"the JWT's {name} is out of range", reason=BAD_DATES) from None
+
+
+def token_period(payload: dict[str, Any]) -> Period:
+    """The period the token's own claims state: from ``nbf`` until ``exp``."""
+    return Period(_numeric_date(payload, "nbf"), _numeric_date(payload, "exp"))
 
 
 def _record_key(verdict: Verdict, header: dict[str, Any]) -> None:
@@ -83,4 +109,4 @@ def verify_jwt(token: str, email: str | None) -> Verdict:
         if isinstance(claimed_issuer, str) and claimed_issuer.startswith("https://")
         else None
     )
-    return finish_foreign(verdict, credential, email)
+    return finish_foreign(verdict, credential, email, also=token_period(payload))

@@ -21,7 +21,15 @@ JWT_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
 
 
 class Unreadable(ValueError):
-    """Something that might be a badge but cannot be read (broken, hostile or odd)."""
+    """Something that might be a badge but cannot be read (broken, hostile or odd).
+
+    The message is for logs and tests; ``reason``, when given, says why in words the page and
+    the API show (a translated label, often lazy).
+    """
+
+    def __init__(self, message: str, reason: Any = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class NotABadge(ValueError):

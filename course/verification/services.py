@@ -20,6 +20,13 @@ from .reading import NotABadge, Submission, Unreadable, read_text, read_upload, 
 from .verdict import Verdict
 
 
+def _unreadable(error: Unreadable) -> Verdict:
+    verdict = Verdict("unreadable", detail=str(error))
+    if error.reason is not None:
+        verdict.add("readable", False, error.reason)
+    return verdict
+
+
 def normal_email(email: str | None) -> str | None:
     """The email as compared with recipients (trimmed, lower case); None when empty."""
     email = (email or "").strip().lower()
@@ -40,7 +47,7 @@ def verify_submission(submission: Submission, email: str | None) -> Verdict:
         if submission.url:
             return verify_url(submission.url, email)
     except Unreadable as error:
-        return Verdict("unreadable", detail=str(error))
+        return _unreadable(error)
     except NotABadge as error:
         return Verdict("not_a_badge", detail=str(error))
     return Verdict("not_a_badge")
@@ -54,7 +61,7 @@ def verify_sent(data: bytes | None, text: str | None, email: str | None) -> Verd
     try:
         submission = read_upload(data) if data is not None else read_text(text or "")
     except Unreadable as error:
-        return Verdict("unreadable", detail=str(error))
+        return _unreadable(error)
     except NotABadge as error:
         return Verdict("not_a_badge", detail=str(error))
     return verify_submission(submission, email)

@@ -30,7 +30,7 @@ EXPLANATIONS = {
         "This badge is real and valid: we issued it, nobody changed it, and it was not revoked."
     ),
     "revoked": _l("This badge was issued by us but has been revoked: it no longer counts."),
-    "expired": _l("This badge was issued by us but its validity period is over."),
+    "expired": _l("This badge's validity period is over: it no longer counts."),
     "not_yet_valid": _l("This badge is not valid yet: its validity starts later."),
     "recipient_mismatch": _l("This badge is real, but it was not issued to this email address."),
     "altered": _l(
