@@ -4,6 +4,10 @@ The document and the proof options are canonicalized to RDF (URDNA2015, contexts
 pinned loader only), hashed with SHA-256 each, and the two hashes (proof first) are signed
 with Ed25519. Verifiers also refuse documents carrying terms their contexts do not define:
 canonicalization drops such terms, so they would otherwise ride along unsigned.
+
+Canonicalization is bounded (see :mod:`.jsonld`) when signing as when verifying: a document
+over the budgets raises :class:`~.jsonld.TooComplex`, which is not a :class:`ProofError`
+(nothing says the proof is wrong; it was not checked).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld import jsonld
 
 from . import multibase
-from .jsonld import document_loader
+from .jsonld import canonize, check_size, document_loader
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
@@ -28,14 +32,7 @@ class ProofError(ValueError):
 
 def _canonize(document: dict[str, Any]) -> bytes:
     try:
-        text = jsonld.normalize(
-            document,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "documentLoader": document_loader,
-            },
-        )
+        text = canonize(document)
     except jsonld.JsonLdError as error:
         raise ProofError(f"the document is not valid JSON-LD: {str(error)[:200]}") from None
     return text.encode()
@@ -65,7 +62,11 @@ def sign(
 
 
 def undefined_terms(document: dict[str, Any]) -> bool:
-    """Whether expanding and compacting again loses anything (terms no context defines)."""
+    """Whether expanding and compacting again loses anything (terms no context defines).
+
+    Raises :class:`~.jsonld.TooComplex` for a document over the size budgets.
+    """
+    check_size(document)
     try:
         expanded = jsonld.expand(copy.deepcopy(document), {"documentLoader": document_loader})
         compacted = jsonld.compact(

@@ -31,7 +31,7 @@ from .baking import (
 )
 from .dataintegrity import ProofError
 from .documents import Issuer
-from .jsonld import ContextError
+from .jsonld import ContextError, TooComplex
 
 __all__ = [
     "PNG_SIGNATURE",
@@ -40,6 +40,7 @@ __all__ = [
     "BakingError",
     "Issuer",
     "ProofError",
+    "TooComplex",
     "check_proof",
     "find_award",
     "has_undefined_terms",
@@ -129,7 +130,8 @@ def check_proof(document: dict[str, Any], public_key: Ed25519PublicKey) -> None:
     """Check ``document``'s eddsa-rdfc-2022 proof with ``public_key``.
 
     Raises :class:`ProofError` when the proof is missing or malformed, does not match, or the
-    document names a JSON-LD context that is not pinned here.
+    document names a JSON-LD context that is not pinned here; :class:`TooComplex` (unchecked,
+    in bounded time) when the document is larger or more tangled than any credential needs.
     """
     try:
         dataintegrity.verify(document, public_key)
@@ -138,7 +140,10 @@ def check_proof(document: dict[str, Any], public_key: Ed25519PublicKey) -> None:
 
 
 def has_undefined_terms(document: dict[str, Any]) -> bool:
-    """Whether ``document`` carries terms its contexts do not define (a proof cannot cover them)."""
+    """Whether ``document`` carries terms its contexts do not define (a proof cannot cover them).
+
+    Raises :class:`TooComplex` when the document is over the size budgets.
+    """
     return dataintegrity.undefined_terms(document)
 
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..badges.public import (
     ProofError,
+    TooComplex,
     check_proof,
     find_award,
     has_undefined_terms,
@@ -24,7 +25,7 @@ from ..badges.public import (
 from .claims import describe_credential, finish_foreign, is_open_badge, issuer_id
 from .links import our_award_uid
 from .ours import verdict_for_award
-from .reading import NotABadge
+from .reading import NotABadge, Unreadable
 from .verdict import Verdict
 
 
@@ -50,7 +51,21 @@ def _proof_method(credential: dict[str, Any]) -> str | None:
     return None
 
 
+#: Why a credential over the canonicalization budgets gets no other answer.
+TOO_COMPLEX = _l(
+    "Too complex to check: it is far larger or more tangled than any real badge, so we stopped before checking its signature."
+)
+
+
 def _signature_holds(verdict: Verdict, credential: dict[str, Any], key: Ed25519PublicKey) -> bool:
+    """Whether the proof holds and covers everything; raises Unreadable when too complex."""
+    try:
+        return _check_signature(verdict, credential, key)
+    except TooComplex as error:
+        raise Unreadable(f"too complex to check: {error}", reason=TOO_COMPLEX) from None
+
+
+def _check_signature(verdict: Verdict, credential: dict[str, Any], key: Ed25519PublicKey) -> bool:
     try:
         check_proof(credential, key)
     except ProofError as error:
