@@ -1,16 +1,19 @@
-"""Verification stays cheap whatever is sent: bounded canonicalization (issue 12 item 1)."""
+"""Verification stays cheap whatever is sent: bounded canonicalization, bounded CSV cells, and
+one rate-limit budget for the page, the API and bulk checks (issue 12 items 1 and 8)."""
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 from pathlib import Path
 
 import pytest
+from content_examples import tiny_png
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers import csrf_token
 
-from course.badges import dataintegrity, jsonld, multibase
+from course.badges import baking, dataintegrity, jsonld, multibase
 
 API = "/api/v1/verify"
 VECTORS = Path(__file__).resolve().parents[2] / "shared" / "openbadges" / "vectors"
@@ -154,3 +157,54 @@ def test_real_credentials_are_far_inside_the_budgets(app, completed_learner):
         assert size * 10 < jsonld.MAX_BYTES, path.name
     if not examples:
         pytest.skip("1EdTech's example credentials (../shared/openbadges/vectors) are absent")
+
+
+# --- bulk checks and the shared budget -----------------------------------------------------
+
+
+def bulk(client, headers: dict | None = None, **files: object):
+    data = {"csrf_token": csrf_token(client, "/verify/bulk"), **files}
+    return client.post(
+        "/verify/bulk", data=data, content_type="multipart/form-data", headers=headers or {}
+    )
+
+
+def test_a_csv_cell_over_pythons_field_limit_is_a_clear_400_not_a_500(app):
+    client = app.test_client()
+    rows = "link\n" + "https://other.example/" + "x" * 140_000 + "\n"
+    response = bulk(client, links=(io.BytesIO(rows.encode()), "links.csv"))
+    assert response.status_code == 400
+    assert "This CSV file cannot be read" in response.get_data(as_text=True)
+    french = bulk(client, {"Accept-Language": "fr"}, links=(io.BytesIO(rows.encode()), "links.csv"))
+    assert french.status_code == 400
+    assert "Ce fichier CSV ne peut pas être lu" in french.get_data(as_text=True)
+
+
+@pytest.mark.settings(VERIFY_LIMIT_PER_ADDRESS="3 per minute")
+def test_the_api_the_page_and_bulk_share_one_budget(app):
+    client = app.test_client()
+    token = csrf_token(client, "/verify")
+    for _ in range(3):
+        assert client.post(API, json={"url": "https://x.example/"}).status_code == 200
+    page = client.post("/verify", data={"csrf_token": token, "text": "https://x.example/"})
+    assert page.status_code == 429 and int(page.headers["Retry-After"]) > 0
+    links = (io.BytesIO(b"https://x.example/\n"), "links.csv")
+    assert bulk(client, links=links).status_code == 429
+
+
+@pytest.mark.settings(VERIFY_LIMIT_PER_ADDRESS="3 per minute")
+def test_bulk_costs_one_per_image_and_one_per_csv(app):
+    client = app.test_client()
+    image = baking.bake_png_itxt(tiny_png(), baking.OB2_KEYWORD, '{"id": "https://x.example/a"}')
+    images = [(io.BytesIO(image), "a.png"), (io.BytesIO(image), "b.png")]
+    assert bulk(client, images=images).status_code == 200  # 2 of 3
+    assert client.post(API, json={"url": "https://x.example/"}).status_code == 200  # 3 of 3
+    assert client.post(API, json={"url": "https://x.example/"}).status_code == 429
+    assert client.get("/verify/bulk").status_code == 200  # the form itself costs nothing
+
+
+@pytest.mark.settings(VERIFY_LIMIT_PER_ADDRESS="3 per minute")
+def test_a_bulk_check_larger_than_the_whole_budget_is_refused(app):
+    client = app.test_client()
+    images = [(io.BytesIO(tiny_png()), f"{i}.png") for i in range(4)]
+    assert bulk(client, images=images).status_code == 429

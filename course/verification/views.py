@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -23,6 +24,24 @@ MAX_EMAIL = 254
 
 def _limit() -> str:
     return current_app.config["VERIFY_LIMIT_PER_ADDRESS"]
+
+
+def _cost() -> int:
+    """What a request takes from the verify budget: one per image or text checked.
+
+    A bulk check costs one per image and one for its CSV of links (each link is looked up in
+    our records, not cryptographically checked, and a CSV holds at most MAX_BULK_ROWS).
+    """
+    if request.endpoint != "verification.bulk":
+        return 1
+    images = sum(1 for f in request.files.getlist("images")[:MAX_BULK_FILES] if f.filename)
+    links = request.files.get("links")
+    return max(1, images + (1 if links is not None and links.filename else 0))
+
+
+#: One budget per address for the page, the API and bulk checks together.
+shared_verify_limit = limiter.shared_limit(_limit, scope="verify", cost=_cost)
+shared_bulk_limit = limiter.shared_limit(_limit, scope="verify", cost=_cost, methods=["POST"])
 
 
 def _verdict_from(upload: FileStorage | None, text: str | None, email: str | None) -> Verdict:
@@ -61,7 +80,7 @@ def verify_page() -> tuple[str, int]:
 
 
 @bp.post("/verify")
-@limiter.limit(_limit)
+@shared_verify_limit
 def verify_form() -> tuple[str, int]:
     """Check an uploaded image, or a pasted link, credential or JWT."""
     email = request.form.get("email", "")
@@ -86,7 +105,7 @@ def api_preflight() -> Response:
 
 @bp.post("/api/v1/verify")
 @csrf.exempt  # a public API without cookies: partner sites call it cross-origin
-@limiter.limit(_limit)
+@shared_verify_limit
 def api_verify() -> tuple[Response, int]:
     """JSON in, JSON out; a well-formed request answers 200 whatever the verdict."""
     if request.mimetype == "application/json":
@@ -128,7 +147,8 @@ def _bulk_rows() -> list[tuple[str, Verdict]]:
             text = _read(links).decode("utf-8-sig")
         except UnicodeDecodeError:
             return [(links.filename, Verdict("unreadable", detail="the CSV file is not UTF-8"))]
-        for line in list(csv.reader(io.StringIO(text)))[:MAX_BULK_ROWS]:
+        # csv.Error (a cell over csv.field_size_limit(), say) is the caller's to answer.
+        for line in itertools.islice(csv.reader(io.StringIO(text)), MAX_BULK_ROWS):
             cell = next((c.strip() for c in line if c.strip()), "")
             if cell and not cell.lower().startswith(("link", "url")):
                 rows.append((cell[:300], _verdict_from(None, cell, email)))
@@ -168,21 +188,27 @@ def _csv_response(rows: list[tuple[str, Verdict]]) -> Response:
     )
 
 
+def _bulk_error(message: str) -> tuple[str, int]:
+    page = render_template("verification/bulk.html", rows=None, titles=TITLES, error=message)
+    return page, 400
+
+
 @bp.route("/verify/bulk", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@shared_bulk_limit
 def bulk() -> Response | tuple[str, int]:
     """Check many award links (a CSV) or images at once; results as a table or CSV."""
     if request.method == "GET":
         return render_template("verification/bulk.html", rows=None, titles=TITLES), 200
-    rows = _bulk_rows()
-    if not rows:
-        page = render_template(
-            "verification/bulk.html",
-            rows=None,
-            titles=TITLES,
-            error=_("Choose a CSV file of links or one or more badge images."),
+    try:
+        rows = _bulk_rows()
+    except csv.Error:
+        return _bulk_error(
+            _(
+                "This CSV file cannot be read: one of its cells is far too long, or it is not a CSV file. Put one badge link per line."
+            )
         )
-        return page, 400
+    if not rows:
+        return _bulk_error(_("Choose a CSV file of links or one or more badge images."))
     if request.form.get("format") == "csv":
         return _csv_response(rows)
     return render_template("verification/bulk.html", rows=rows, titles=TITLES), 200
