@@ -1,49 +1,47 @@
-"""The initiatives catalogue and one page per initiative; open to everyone."""
+"""The initiatives library for readers: search and facets, one page per initiative.
+
+Routes of the same blueprint live in :mod:`.contribute` (organizers), :mod:`.review`
+(trainers) and :mod:`.opendata` (CSV, JSON, Atom); importing them here registers them.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import get_locale
 
 from ..content.loader import initiatives_citing
-from ..content.model import Initiative
 from ..contentstore import course
+from . import choices, contribute, opendata, review, services  # noqa: F401 (their routes)
+from .blueprint import bp
+from .browse import Results, browse, page_url, value_label
 from .vocabulary import FORMAT_NAMES, REGION_NAMES
 
-bp = Blueprint("library", __name__, url_prefix="/initiatives", template_folder="templates")
+__all__ = ["bp"]
 
 
-def _matches(initiative: Initiative, region: str, kind: str, language: str) -> bool:
-    return (
-        (not region or region in initiative.regions)
-        and (not kind or kind in initiative.formats)
-        and (not language or language in initiative.languages)
-    )
-
-
-@bp.get("")
+@bp.get("/initiatives")
 def catalogue() -> str:
-    """All initiatives, filtered by region, format and working language (a GET form)."""
-    region = request.args.get("region", "")
-    kind = request.args.get("format", "")
-    language = request.args.get("language", "")
-    initiatives = list(course().initiatives.values())
-    worked_in = sorted({code for i in initiatives for code in i.languages})
-    shown = [i for i in initiatives if _matches(i, region, kind, language)]
-    ui = str(get_locale())
-    shown.sort(key=lambda i: (i.texts.get(ui) or next(iter(i.texts.values()))).name.lower())
+    """Every initiative, searched and filtered by plain GET links and forms, paged."""
+    results = browse(request.args, str(get_locale()))
     return render_template(
         "library/catalogue.html",
-        initiatives=shown,
-        total=len(initiatives),
+        results=results,
         regions=REGION_NAMES,
         formats=FORMAT_NAMES,
-        worked_in=worked_in,
-        chosen={"region": region, "format": kind, "language": language},
+        worked_in=_languages_listed(results),
+        page_url=page_url,
+        value_label=value_label,
     )
 
 
-@bp.get("/<initiative_id>")
+def _languages_listed(results: Results) -> list[str]:
+    listed = {
+        o.value for facet, _, options in results.facets if facet == "language" for o in options
+    }
+    return sorted(listed | ({results.chosen["language"]} - {""}))
+
+
+@bp.get("/initiatives/<initiative_id>")
 def initiative(initiative_id: str) -> str:
     """One initiative: what happened, figures and lessons learned, sources, lessons citing it."""
     found = course().initiatives.get(initiative_id)
@@ -56,3 +54,12 @@ def initiative(initiative_id: str) -> str:
         formats=FORMAT_NAMES,
         citing=initiatives_citing(course(), initiative_id),
     )
+
+
+@bp.get("/initiatives/contributed/<int:contribution_id>")
+def contributed(contribution_id: int) -> str:
+    """An accepted contribution, labelled as contributed, with its review date."""
+    item = services.published(contribution_id)
+    if item is None:
+        abort(404)
+    return render_template("library/contributed.html", item=item, **contribute.facts(item))
