@@ -34,6 +34,9 @@ from .extensions import csrf
 from .i18n import init_i18n
 from .learning.services import export_data as learning_export
 from .learning.views import bp as learning_bp
+from .library.cli import initiatives_group
+from .library.services import export_data as library_export
+from .library.services import forget as forget_contributor
 from .library.views import bp as library_bp
 from .main.views import bp as main_bp
 from .openapi import bp as openapi_bp
@@ -107,13 +110,14 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(openapi_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(verification_bp)
-    app.extensions["course_exporters"] = [learning_export, badges_export]
+    app.extensions["course_exporters"] = [learning_export, badges_export, library_export]
     app.extensions["course_completion_hooks"] = [award_earned]
     app.extensions["course_deletion_hooks"] = [forget_holder]
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(content_group)
     app.cli.add_command(badges_group)
+    app.cli.add_command(initiatives_group)
 
 
 def saved_language() -> str | None:
