@@ -112,7 +112,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(verification_bp)
     app.extensions["course_exporters"] = [learning_export, badges_export, library_export]
     app.extensions["course_completion_hooks"] = [award_earned]
-    app.extensions["course_deletion_hooks"] = [forget_holder]
+    app.extensions["course_deletion_hooks"] = [forget_holder, forget_contributor]
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(content_group)
