@@ -13,7 +13,7 @@ import time
 import urllib.request
 from urllib.parse import urlsplit
 
-from helpers import serving
+from helpers import serving, tiny_course
 
 SLOW_CLIENTS = 6
 #: Seconds between two bytes of a slow upload, as in the issue.
@@ -50,7 +50,7 @@ def timed_get(url: str) -> tuple[int, float]:
 
 def test_pages_answer_while_six_uploads_trickle_a_byte_every_three_seconds(tmp_path):
     """Runs about 7 s once the server is up: two trickle periods with pages fetched between."""
-    with serving(tmp_path / "instance") as server:
+    with serving(tmp_path / "instance", **tiny_course(tmp_path / "content")) as server:
         uploads = [start_slow_upload(server.url) for _ in range(SLOW_CLIENTS)]
         try:
             time.sleep(0.5)  # every upload is now being read by the server
