@@ -98,7 +98,7 @@ def test_strict_makes_a_warning_fail_the_check(runner):
     exit_code, output = run_check(runner, DATA / "predictable", "--strict")
     assert exit_code == 1
     assert "modules/01-keys/quizzes/truefalse.en.yaml:3: warning: 3 of 3 true/false" in output
-    assert "0 errors, 16 warnings\n--strict: warnings count as errors" in output
+    assert "0 errors, 18 warnings\n--strict: warnings count as errors" in output
 
 
 def test_yaml_coercions_never_change_a_text(broken):

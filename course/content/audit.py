@@ -23,5 +23,5 @@ def audit_course(
     if modules_dir.is_dir():
         glossary = read_glossary(report, modules_dir / GLOSSARY_FILE, tuple(languages))
         check_terms(report, modules_dir, glossary)
-    check_quizzes(report, course)
+    check_quizzes(report, modules_dir, course)
     report.problems.sort(key=lambda p: (p.path, p.line))

@@ -77,7 +77,7 @@ def read_glossary(report: Report, path: Path, languages: tuple[str, ...]) -> Glo
 
 
 def _read_term(report: Report, path: Path, entry: Map, languages: tuple[str, ...]) -> Term:
-    fields = Fields(report, path, entry, TERM | set(languages), what="field of a term")
+    fields = Fields(report, path, entry, TERM | set(languages), what="term field")
     term_id = fields.identifier("id")
     preferred = {lang: fields.text(lang, max_length=200) for lang in languages if lang in entry}
     avoid: dict[str, tuple[str, ...]] = {}

@@ -46,11 +46,11 @@ class QuizFile:
         return self.line("questions")
 
 
-def check_quizzes(report: Report, course: Course) -> None:
+def check_quizzes(report: Report, modules_dir: Path, course: Course) -> None:
     """Report every predictable key of the course's quizzes as a warning."""
     prompts: dict[tuple[str, str], tuple[Module, str, QuizFile]] = {}
     for module in course.modules:
-        for quiz, files in _quiz_files(module):
+        for quiz, files in _quiz_files(modules_dir, module):
             source = files[module.source]
             _check_true_false(report, quiz, source)
             _check_pool(report, quiz, source)
@@ -60,9 +60,12 @@ def check_quizzes(report: Report, course: Course) -> None:
                 _check_repeated(report, module, quiz, quiz_file, prompts)
 
 
-def _quiz_files(module: Module) -> Iterator[tuple[Quiz, dict[str, QuizFile]]]:
-    """Each loaded quiz of ``module`` with its files by language (unreadable ones left out)."""
-    folder = Path(module.folder) / "quizzes"
+def _quiz_files(modules_dir: Path, module: Module) -> Iterator[tuple[Quiz, dict[str, QuizFile]]]:
+    """Each loaded quiz of ``module`` with its files by language (unreadable ones left out).
+
+    Paths start with ``modules_dir``, as the loader's do (``module.folder`` is resolved).
+    """
+    folder = modules_dir / Path(module.folder).name / "quizzes"
     by_name: dict[str, dict[str, QuizFile]] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         match = QUIZ_RE.fullmatch(path.name)
@@ -127,17 +130,25 @@ def _check_true_false(report: Report, quiz: Quiz, source: QuizFile) -> None:
 
 
 def _check_pool(report: Report, quiz: Quiz, source: QuizFile) -> None:
-    """A pool smaller than 1.5 times ``draw`` (smaller than ``draw`` is an error already)."""
-    if quiz.draw is None:
-        return
-    needed = math.ceil(quiz.draw * POOL_FACTOR)
-    if quiz.draw <= len(quiz.questions) < needed:
-        report.warn(
-            source.path,
-            source.line("draw"),
-            f"the pool has {len(quiz.questions)} questions for 'draw: {quiz.draw}': hold at "
-            f"least {needed}, so that a retake asks different questions",
-        )
+    """A pool smaller than 1.5 times ``draw``, or than a group's draw (smaller than the draw
+    itself is an error already)."""
+    pools = []
+    if quiz.draw is not None:
+        pools.append(("", quiz.draw, len(quiz.questions), source.line("draw")))
+    groups = source.data.get("draw")
+    for group, count in quiz.draw_groups.items():
+        size = sum(question.group == group for question in quiz.questions)
+        line = groups.line_of(group) if isinstance(groups, Map) else source.line("draw")
+        pools.append((f" of group '{group}'", count, size, line))
+    for what, draw, size, line in pools:
+        needed = math.ceil(draw * POOL_FACTOR)
+        if draw <= size < needed:
+            report.warn(
+                source.path,
+                line,
+                f"the pool{what} has {size} questions for a draw of {draw}: hold at least "
+                f"{needed}, so that a retake asks different questions",
+            )
 
 
 def _check_wording(report: Report, quiz: Quiz, quiz_file: QuizFile) -> None:
