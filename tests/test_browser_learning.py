@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from content_examples import POOL, write_course, write_pool_module
 from helpers import PASSWORD, assert_accessible, browser_sign_in, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.content("tiny")]
 
 MODULE = "/modules/first-edit-a-thon"
+POOL_QUIZ = "/modules/pools/quizzes/pool-check"
+
+
+@pytest.fixture
+def pools() -> None:
+    """Serve the tiny course with a second module, "pools", whose quiz draws from a pool."""
+
+
+@pytest.fixture
+def content_dirs(request, tmp_path):
+    """The tiny course, and the "pools" module for tests that ask for ``pools``."""
+    dirs = write_course(tmp_path / "content")
+    if "pools" in request.fixturenames:
+        write_pool_module(Path(dirs["MODULES_DIR"]))
+    return dirs
 
 
 def text_of(page, selector: str) -> str:
@@ -99,3 +117,57 @@ def test_a_whole_module_on_a_320_pixel_screen_without_javascript(new_context, ma
     ):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+def shown_choices(page) -> list[tuple[str, str]]:
+    """(question id, option id) of each choice of the quiz form, in the order shown."""
+    pairs = page.eval_on_selector_all(
+        "form.quiz input[name^='q-']", "inputs => inputs.map(i => [i.name.slice(2), i.value])"
+    )
+    return [tuple(pair) for pair in pairs]
+
+
+def answer_all(page, option: str) -> list[str]:
+    """Choose ``option`` (``o0`` is right) in every question shown; send; the questions."""
+    questions = list(dict.fromkeys(question for question, _ in shown_choices(page)))
+    answer_quiz(page, dict.fromkeys(questions, option))
+    return questions
+
+
+def test_in_french_a_learner_fails_sees_only_their_feedback_retakes_a_new_draw_and_passes(
+    pools, new_context, mailbox
+):
+    right = {qid: f"FR {options[0]}" for qid, _group, _prompt, options in POOL}
+    page = new_context(locale="fr", extra_http_headers={"Accept-Language": "fr"}).new_page()
+    sign_up(page, mailbox, "lea@example.org")
+    page.goto(POOL_QUIZ)
+    assert_accessible(page)
+    first_draw = shown_choices(page)
+    failed_questions = answer_all(page, "o1")
+    assert page.locator(".result.failed").is_visible()
+    failed_url = page.url
+    text = text_of(page, "main")
+    assert "Retour sur FR" in text  # the feedback on what they chose
+    assert "une fois le quiz réussi" in text
+    assert not any(right[qid] in text for qid in failed_questions)
+    assert "Explication" not in text
+    assert_accessible(page)
+
+    page.click(f"a[href='{POOL_QUIZ}']")
+    assert shown_choices(page) != first_draw  # a retake draws again
+    answer_all(page, "o0")
+    assert page.locator(".result.passed").is_visible()
+    assert "100 %" in text_of(page, ".score")
+    assert_accessible(page)
+
+    page.goto(failed_url)  # passing unlocks the full review of the failed attempt
+    review = text_of(page, "main")
+    assert all(right[qid] in review for qid in failed_questions)
+    assert "Bonne réponse" in review and "Explication" in review
+    assert_accessible(page)
+
+    page.goto("/modules/pools/quizzes/limited-check")  # a quiz with a retake limit
+    answer_all(page, "o1")
+    page.goto("/modules/pools/quizzes/limited-check")
+    assert "Votre prochaine tentative à ce quiz sera possible le" in text_of(page, "main")
+    assert_accessible(page)
