@@ -61,11 +61,6 @@ def test_the_shipped_content_passes(runner):
 
 
 @pytest.mark.content("shipped")
-@pytest.mark.xfail(
-    strict=True,
-    reason="module 3 quiz, q-campaign-plan (en and fr): two correct options say 'city'/'ville' "
-    "as the prompt does and no distractor does; reported to the lead, content to rewrite",
-)
 def test_the_shipped_content_passes_strict_with_no_warning_at_all(runner):
     result = runner.invoke(args=["content", "check", "--strict"])
     assert result.exit_code == 0, result.output
