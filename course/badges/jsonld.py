@@ -89,9 +89,9 @@ class TooComplex(ValueError):
 # nodes, 20 deep hashes. The README's Verification section repeats these numbers.
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
-MAX_OBJECTS = 500
-MAX_QUADS = 4000
-MAX_BLANK_NODES = 400
+MAX_OBJECTS = 300
+MAX_QUADS = 2000
+MAX_BLANK_NODES = 200
 #: Runs of the Hash N-Degree Quads step allowed per blank node: the real credentials we measured
 #: need at most one each; alike blank nodes that all reference one another need factorially many.
 DEEP_HASHES_PER_BLANK_NODE = 4
