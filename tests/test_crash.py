@@ -92,20 +92,23 @@ class Burst:
             thread.join(timeout=120)
 
     def _send(self, count: int) -> None:
-        client = requests.Session()
-        client.cookies.update(self.session.cookies)
-        for _ in range(count):
-            try:
-                form = quiz_form(client, self.url, self.path)
-                response = client.post(
-                    f"{self.url}{self.path}", data=form, allow_redirects=False, timeout=20
-                )
-            except (requests.RequestException, AssertionError):
-                continue  # no answer: not acknowledged, may or may not be recorded
-            location = response.headers.get("Location", "")
-            if response.status_code == 303 and "attempt=" in location:
-                with self.lock:
-                    self.acknowledged[form["form_token"]] = location
+        with requests.Session() as client:
+            client.cookies.update(self.session.cookies)
+            for _ in range(count):
+                self._submit(client)
+
+    def _submit(self, client: requests.Session) -> None:
+        try:
+            form = quiz_form(client, self.url, self.path)
+            response = client.post(
+                f"{self.url}{self.path}", data=form, allow_redirects=False, timeout=20
+            )
+        except (requests.RequestException, AssertionError):
+            return  # no answer: not acknowledged, may or may not be recorded
+        location = response.headers.get("Location", "")
+        if response.status_code == 303 and "attempt=" in location:
+            with self.lock:
+                self.acknowledged[form["form_token"]] = location
 
 
 def recorded_tokens() -> set[str]:
@@ -128,28 +131,36 @@ def sqlite_state(database: Path) -> tuple[str, set[str]]:
     return integrity, tokens
 
 
+def crash_mid_burst(instance: Path, files: dict[str, str]) -> tuple[dict[str, str], dict, str]:
+    """Serve, sign Ada in, start the burst, ``kill -9`` every server process mid-burst.
+
+    Returns the acknowledged submissions, Ada's cookies and the quiz's path.
+    """
+    with serving(instance, **files) as server:
+        course_command(instance, "users", "create", EMAIL, "--password", PASSWORD)
+        with http_signed_in(server.url, EMAIL) as session:
+            path = first_quiz(session, server.url)
+            burst = Burst(session, server.url, path)
+            burst.start()
+            try:
+                burst.wait_for(KILL_AFTER)
+            finally:
+                server.kill()  # SIGKILL to the whole process group: master and workers at once
+                burst.join()
+            return dict(burst.acknowledged), session.cookies.get_dict(), path
+
+
 def test_acknowledged_submissions_survive_kill_9_of_master_and_workers(tmp_path):
     """About 15 s: two server starts, the burst, the checks."""
     instance = tmp_path / "instance"
     files = tiny_course(tmp_path / "content")
     if PG_URL:
         empty_database(PG_URL)  # course init migrates from nothing, as on a new machine
-    with serving(instance, **files) as server:
-        course_command(instance, "users", "create", EMAIL, "--password", PASSWORD)
-        session = http_signed_in(server.url, EMAIL)
-        path = first_quiz(session, server.url)
-        burst = Burst(session, server.url, path)
-        burst.start()
-        try:
-            burst.wait_for(KILL_AFTER)
-        finally:
-            server.kill()  # SIGKILL to the whole process group: master and workers at once
-            burst.join()
-    acknowledged = dict(burst.acknowledged)
+    acknowledged, cookies, path = crash_mid_burst(instance, files)
     assert len(acknowledged) >= KILL_AFTER
     assert len(acknowledged) < BURST, "the burst ended before the kill: nothing was cut short"
 
-    with serving(instance, **files) as again:
+    with serving(instance, **files) as again, requests.Session() as session:
         if PG_URL:
             recorded = recorded_tokens()
         else:
@@ -159,6 +170,7 @@ def test_acknowledged_submissions_survive_kill_9_of_master_and_workers(tmp_path)
         assert lost == set(), f"{len(lost)} acknowledged submissions lost"
         # The restarted server shows an acknowledged result to the same signed-in browser,
         # and records new answers.
+        session.cookies.update(cookies)
         result = session.get(f"{again.url}{acknowledged.popitem()[1]}", timeout=10)
         assert result.status_code == 200
         form = quiz_form(session, again.url, path)

@@ -48,7 +48,8 @@ def fuzzed_server(tmp_path_factory):
     )
     with serving(instance, WORKERS="2", **tiny_course(folder / "content")) as server:
         course_command(instance, "users", "create", EMAIL, "--password", PASSWORD)
-        yield server, http_signed_in(server.url, EMAIL)
+        with http_signed_in(server.url, EMAIL) as session:
+            yield server, session
 
 
 def fuzz(operation, mode: GenerationMode, session: requests.Session) -> None:
