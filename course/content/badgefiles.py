@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .fields import Fields, read_yaml
 from .initiativefiles import is_web_url
-from .model import Alignment, Badge, frozen_map
+from .model import Alignment, Badge, BadgeSkill, SkillsFramework, frozen_map
 from .problems import Report
 from .yamlfile import Map
 
@@ -21,10 +21,12 @@ BADGE = {
     "valid_for_days",
     "tags",
     "alignments",
+    "skills",
 }
 REQUIRES = {"modules", "min_score"}
 IMAGE = {"svg", "png"}
 ALIGNMENT = {"name", "url", "description", "framework", "code"}
+CLAIM = {"skill", "level"}
 MAX_ARTWORK_BYTES = 512 * 1024
 
 
@@ -102,12 +104,35 @@ def _alignments(report: Report, path: Path, fields: Fields) -> tuple[Alignment, 
     return tuple(alignments)
 
 
+def _skills(
+    report: Report, path: Path, fields: Fields, framework: SkillsFramework | None
+) -> tuple[BadgeSkill, ...]:
+    """The skills a badge certifies, each at a level the framework has."""
+    claims = []
+    for entry in fields.items("skills", required=False):
+        claim = Fields(report, path, entry, CLAIM)
+        skill, level = claim.identifier("skill"), claim.identifier("level")
+        if skill and (framework is None or framework.skill(skill) is None):
+            claim.error("skill", f"unknown skill '{skill}' (skills are listed in skills.yaml)")
+        if level and (framework is None or framework.level(level) is None):
+            claim.error("level", f"unknown level '{level}': the skills framework has no such level")
+        if any(skill == known.skill for known in claims):
+            claim.error("skill", f"the badge lists skill '{skill}' twice")
+        claims.append(BadgeSkill(skill, level))
+    return tuple(claims)
+
+
 def read_badge(
-    report: Report, path: Path, languages: tuple[str, ...], modules: set[str]
+    report: Report,
+    path: Path,
+    languages: tuple[str, ...],
+    modules: set[str],
+    framework: SkillsFramework | None = None,
 ) -> Badge | None:
     """Read one badge file; None when it has errors (all of them reported).
 
-    ``modules`` are the ids of the course's modules, which the badge may require.
+    ``modules`` are the ids of the course's modules, which the badge may require;
+    ``framework`` the skills framework, whose skills and levels it may certify.
     """
     data = read_yaml(report, path)
     if data is None:
@@ -143,5 +168,6 @@ def read_badge(
         valid_for=timedelta(days=days) if days else None,
         tags=fields.texts("tags"),
         alignments=_alignments(report, path, fields),
+        skills=_skills(report, path, fields, framework),
     )
     return None if len(report.errors) > errors_before else badge

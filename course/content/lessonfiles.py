@@ -22,9 +22,10 @@ from .fields import (
 from .markup import Rewriter
 from .model import Lesson, LessonVersion, frozen_map
 from .problems import Report
-from .quizzes import check_source_version
+from .skillfiles import check_skills
+from .translation import check_source_version
 
-LESSON = {"source", "title", "minutes", "initiatives"}
+LESSON = {"source", "title", "minutes", "initiatives", "skills"}
 LESSON_RE = re.compile(
     rf"^(?P<order>\d{{1,3}})-(?P<id>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.{LANG}\.md$"
 )
@@ -38,6 +39,8 @@ class CourseIndex:
     initiatives: set[str] = field(default_factory=set)
     #: (folder, "01-lesson-name") -> (module id, lesson id)
     lessons: dict[tuple[Path, str], tuple[str, str]] = field(default_factory=dict)
+    #: Ids of the skills framework's skills, which lessons may list.
+    skills: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -81,19 +84,21 @@ def read_lessons(
                 f"lesson '{lesson_id}' has no {meta.source} version, the module's source language",
             )
             continue
-        versions, cited = {}, ()
+        versions, cited, skills = {}, (), ()
         for language, path in sorted(paths.items(), key=lambda item: item[0] != meta.source):
             version = _read_lesson(
                 report, path, language, meta, index, None if language == meta.source else source
             )
             if version is not None:
-                versions[language], initiatives = version
-                cited = cited or initiatives
+                versions[language], initiatives, taught = version
+                cited, skills = cited or initiatives, skills or taught
         for language in languages:
             if language not in paths:
                 report.warn(source, 0, f"no {language} translation of this lesson")
         if meta.source in versions:
-            lessons.append(Lesson(lesson_id, orders[lesson_id], cited, frozen_map(versions)))
+            lessons.append(
+                Lesson(lesson_id, orders[lesson_id], cited, frozen_map(versions), skills)
+            )
     lessons.sort(key=lambda lesson: lesson.order)
     return lessons
 
@@ -105,7 +110,7 @@ def _read_lesson(
     meta: ModuleMeta,
     index: CourseIndex,
     source: Path | None,
-) -> tuple[LessonVersion, tuple[str, ...]] | None:
+) -> tuple[LessonVersion, tuple[str, ...], tuple[str, ...]] | None:
     raw = read_text(report, path)
     document = split_front_matter(report, path, raw) if raw is not None else None
     if document is None:
@@ -121,6 +126,9 @@ def _read_lesson(
                 fields.item_line("initiatives", position),
                 f"unknown initiative '{initiative}'",
             )
+    skills = check_skills(fields, "skills", index.skills)
+    if skills and source:
+        fields.error("skills", "a translation takes its skills from the source; remove 'skills'")
     title = fields.text("title", max_length=200)
     minutes = fields.integer("minutes", minimum=1, maximum=600)
     html = render_body(
@@ -131,7 +139,7 @@ def _read_lesson(
     version = LessonVersion(
         language, title, minutes or 0, html, str(path), file_hash(path.read_bytes()), outdated
     )
-    return version, initiatives
+    return version, initiatives, skills
 
 
 def lesson_rewriter(

@@ -24,7 +24,9 @@ from .initiativefiles import read_initiative
 from .lessonfiles import LESSON_RE, CourseIndex, ModuleMeta, read_lessons
 from .model import Course, Initiative, Lesson, Module, ModuleText, frozen_map
 from .problems import Report
-from .quizzes import check_source_version, read_quizzes
+from .quizzes import read_quizzes
+from .skillfiles import check_assessed, is_framework_file, read_framework
+from .translation import check_source_version
 
 MODULE = {"id", "order", "language", "minutes", "prerequisites", "tags", "initiatives"}
 MODULE_TEXT = {"source", "title", "summary", "outcomes", "audience"}
@@ -62,6 +64,9 @@ def load_course(
         if initiative is not None:
             initiatives[initiative.id] = initiative
 
+    found = read_framework(report, badges_dir, languages) if badges_dir.is_dir() else None
+    framework = found.framework if found else None
+    index.skills = frozenset(skill.id for skill in framework.skills) if framework else frozenset()
     modules = []
     for folder, meta in metadata.items():
         if meta is not None:
@@ -74,15 +79,21 @@ def load_course(
     badges = []
     if badges_dir.is_dir():
         for path in sorted(badges_dir.glob("*.yaml")):
+            if is_framework_file(path):
+                continue
             known = {meta.id for meta in metadata.values() if meta}
-            badge = read_badge(report, path, languages, known)
+            badge = read_badge(report, path, languages, known, framework)
             if badge is not None:
                 badges.append(badge)
     elif badges_dir.exists():
         report.error(badges_dir, 0, "badges path is not a folder")
 
+    if found:
+        assessed = {q.skill for m in modules for quiz in m.quizzes for q in quiz.questions}
+        check_assessed(report, found, {skill for skill in assessed if skill})
     report.problems.sort(key=lambda p: (p.path, p.line))
-    return Course(tuple(modules), tuple(badges), frozen_map(initiatives)), report
+    course = Course(tuple(modules), tuple(badges), frozen_map(initiatives), framework)
+    return course, report
 
 
 def _is_module_folder(path: Path) -> bool:
@@ -132,7 +143,7 @@ def _read_module(
             )
     texts = _read_module_texts(report, folder, meta, languages)
     lessons = read_lessons(report, folder, meta, index, languages)
-    quizzes = read_quizzes(report, folder, meta.id, meta.source, languages)
+    quizzes = read_quizzes(report, folder, meta.id, meta.source, languages, index.skills)
     for path in files:
         relative = path.relative_to(folder)
         if relative.parts[0] in {"media", "quizzes"} or path.name == "module.yaml":

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -61,6 +61,8 @@ class Question:
     shuffle: bool = True
     #: The topic this question belongs to, for ``draw`` per group.
     group: str | None = None
+    #: The id of the skill (in the course's skills framework) this question assesses.
+    skill: str | None = None
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -112,6 +114,8 @@ class Lesson:
     order: int
     initiatives: tuple[str, ...]
     versions: Mapping[str, LessonVersion]
+    #: Ids of the skills this lesson teaches.
+    skills: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,72 @@ class Badge:
     valid_for: timedelta | None
     tags: tuple[str, ...]
     alignments: tuple[Alignment, ...]
+    #: The skills it certifies, each at a level of the skills framework.
+    skills: tuple[BadgeSkill, ...] = ()
+
+
+class BadgeSkill(NamedTuple):
+    """A skill a badge certifies: (skill id, level id)."""
+
+    skill: str
+    level: str
+
+
+@dataclass(frozen=True)
+class SkillLevel:
+    """A level of mastery (aware, practised, leads); ``order`` counts from 1, lowest first."""
+
+    id: str
+    order: int
+    names: Mapping[str, str]
+    descriptions: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    group: str  #: the id of its :class:`SkillGroup`
+    #: A UUID that never changes, even when the texts do: the CASE ``CFItem`` identifier.
+    identifier: str
+    names: Mapping[str, str]
+    #: Per language, one sentence saying what a person with this skill can do.
+    statements: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class SkillGroup:
+    id: str
+    identifier: str  #: stable UUID, as for :class:`Skill`
+    names: Mapping[str, str]
+    descriptions: Mapping[str, str]
+    skills: tuple[str, ...]  #: ids of its skills, in the framework's order
+
+
+@dataclass(frozen=True)
+class SkillsFramework:
+    """``badges/skills.yaml`` with its texts: the skills the course teaches and certifies."""
+
+    identifier: str  #: stable UUID of the CASE ``CFDocument``
+    source: str  #: the language its texts were written in
+    updated: str  #: ISO date of the last change, for CASE ``lastChangeDateTime``
+    titles: Mapping[str, str]
+    descriptions: Mapping[str, str]
+    levels: tuple[SkillLevel, ...]
+    groups: tuple[SkillGroup, ...]
+    skills: tuple[Skill, ...]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.titles)
+
+    def skill(self, skill_id: str) -> Skill | None:
+        return next((s for s in self.skills if s.id == skill_id), None)
+
+    def level(self, level_id: str) -> SkillLevel | None:
+        return next((level for level in self.levels if level.id == level_id), None)
+
+    def group(self, group_id: str) -> SkillGroup | None:
+        return next((g for g in self.groups if g.id == group_id), None)
 
 
 @dataclass(frozen=True)
@@ -205,6 +275,7 @@ class Course:
     modules: tuple[Module, ...] = ()
     badges: tuple[Badge, ...] = ()
     initiatives: Mapping[str, Initiative] = field(default_factory=frozen_map)
+    skills: SkillsFramework | None = None
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)

@@ -9,21 +9,22 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import model
-from .fields import LANG, Fields, file_hash, read_yaml
+from .fields import LANG, Fields, read_yaml
 from .model import Option, OptionText, Question, QuestionText, QuestionType, Quiz, Reveal
 from .problems import Report
+from .translation import check_source_version
 from .yamlfile import Map
 
 QUIZ_RE = re.compile(rf"^(?P<name>[a-z0-9][a-z0-9-]*)\.{LANG}\.yaml$")
 
 SOURCE_QUIZ = {"id", "title", "pass_mark", "draw", "questions", "shuffle_questions", "reveal"}
 SOURCE_QUIZ |= {"retake_after", "max_attempts_per_day"}
-SOURCE_QUESTION = {"id", "type", "prompt", "explanation", "options", "shuffle", "group"}
+SOURCE_QUESTION = {"id", "type", "prompt", "explanation", "options", "shuffle", "group", "skill"}
 SOURCE_OPTION = {"id", "text", "correct", "feedback"}
 TRANSLATED_QUIZ = {"source", "title", "questions"}
 TRANSLATED_QUESTION = {"id", "prompt", "explanation", "options"}
@@ -69,9 +70,13 @@ def _unique(
     return kept
 
 
-def _read_source_question(report: Report, path: Path, entry: Map, language: str) -> Question:
+def _read_source_question(
+    report: Report, path: Path, entry: Map, language: str, skills: Collection[str]
+) -> Question:
     """One question of a source quiz file, with its options and answer key checked."""
     question = Fields(report, path, entry, SOURCE_QUESTION)
+    if (skill := question.identifier("skill", required=False)) and skill not in skills:
+        question.error("skill", f"unknown skill '{skill}'")
     try:
         kind = QuestionType(question.text("type"))
     except ValueError:
@@ -101,6 +106,7 @@ def _read_source_question(report: Report, path: Path, entry: Map, language: str)
         ),
         shuffle=shuffle is not False,
         group=question.identifier("group", required=False) or None,
+        skill=skill or None,
     )
 
 
@@ -131,7 +137,9 @@ def _settings(quiz: Fields, questions: list[Question]) -> dict[str, Any]:
     }
 
 
-def read_source_quiz(report: Report, path: Path, module_id: str, language: str) -> Quiz | None:
+def read_source_quiz(
+    report: Report, path: Path, module_id: str, language: str, skills: Collection[str] = ()
+) -> Quiz | None:
     """Read a source quiz file; None when it has errors (all of them reported)."""
     data = read_yaml(report, path)
     if data is None:
@@ -146,7 +154,7 @@ def read_source_quiz(report: Report, path: Path, module_id: str, language: str) 
         quiz.error("questions", "a quiz needs at least one question")
     if len(entries) > MAX_QUESTIONS:
         quiz.error("questions", f"a quiz has at most {MAX_QUESTIONS} questions")
-    questions = [_read_source_question(report, path, e, language) for e in entries]
+    questions = [_read_source_question(report, path, e, language, skills) for e in entries]
     settings = _settings(quiz, questions)
     if len(report.errors) > errors_before:
         return None
@@ -228,24 +236,6 @@ def _translated_question(
     )
 
 
-def check_source_version(report: Report, path: Path, fields: Fields, source_path: Path) -> bool:
-    """Warn when a translation does not name, or no longer matches, its source's version."""
-    current = file_hash(source_path.read_bytes())
-    named = fields.text("source", required=False, max_length=64)
-    if not named:
-        hint = f"add 'source: {current}' once it matches {source_path.name}"
-        report.warn(path, fields.data.line, f"translation does not name its source version: {hint}")
-        return True
-    if named != current:
-        report.warn(
-            path,
-            fields.line("source"),
-            f"translation is outdated: {source_path.name} changed since (now 'source: {current}')",
-        )
-        return True
-    return False
-
-
 def _same_ids(
     report: Report, path: Path, line: int, what: str, source: list[str], translated: list[object]
 ) -> None:
@@ -262,9 +252,15 @@ def _with(texts: Mapping[str, object], language: str, value: object) -> Mapping[
 
 
 def read_quizzes(
-    report: Report, folder: Path, module_id: str, source_language: str, languages: tuple[str, ...]
+    report: Report,
+    folder: Path,
+    module_id: str,
+    source_language: str,
+    languages: tuple[str, ...],
+    skills: Collection[str] = (),
 ) -> list[Quiz]:
-    """Every quiz of a module folder's ``quizzes/``, with its translations."""
+    """Every quiz of a module folder's ``quizzes/``, with its translations; ``skills``: the
+    ids of the skills framework, which questions may name."""
     quiz_folder = folder / "quizzes"
     if not quiz_folder.is_dir():
         return []
@@ -285,7 +281,7 @@ def read_quizzes(
                 f"quiz '{name}' has no {source_language} version, the module's source language",
             )
             continue
-        quiz = read_source_quiz(report, source, module_id, source_language)
+        quiz = read_source_quiz(report, source, module_id, source_language, skills)
         if quiz is None:
             continue
         for language, path in paths.items():
