@@ -67,6 +67,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_HOURS": 1,
     "EMAIL_CONFIRM_DAYS": 3,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # How long a SQLite write waits for another writer before the request answers 503.
+    "SQLITE_BUSY_TIMEOUT_MS": 15_000,
     # The badge issuer, as verifiers and backpacks show it.
     "ISSUER_NAME": "GLAM and gender course",
     "ISSUER_EMAIL": None,

@@ -6,15 +6,23 @@ timeout, so the transaction of every state-changing request (POST and the like) 
 ``BEGIN IMMEDIATE``: it waits for the write lock up front (up to the busy timeout) instead of
 failing half-way. The transaction opens at the request's first query, so that work done
 before it (the rate limiter's own short writes) does not wait behind it.
+
+Storage faults (a read-only or full database, a write lock held past the busy timeout, a
+lost connection) are told apart from bugs by :func:`is_storage_fault`; the error handlers
+answer them with 503. A connection that SQLite (or PostgreSQL) opened while the database
+was read-only stays read-only after the database becomes writable again, so after such a
+fault every pooled connection is checked before use until one can write, and then every
+connection opened before that moment is replaced.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
-from sqlalchemy import Engine, event
+from flask import Flask, Response, current_app, g, has_request_context, request
+from sqlalchemy import Engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db, migrate
@@ -25,12 +33,17 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _WRITE = {"sqlite_begin": "IMMEDIATE"}
 
 
-def configure_engine(engine: Engine, requests_write: bool = True) -> None:
-    """Give a SQLite engine WAL, foreign keys, a busy timeout and explicit BEGINs.
+def configure_engine(
+    engine: Engine, requests_write: bool = True, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> None:
+    """Give an engine recovery from read-only faults and, on SQLite, WAL, foreign keys,
+    a busy timeout and explicit BEGINs.
 
     With ``requests_write``, transactions opened during a state-changing request are
-    write transactions from their start.
+    write transactions from their start, unless the request is being answered with an error
+    (``g.reads_only``, see course.errors): then it only reads, to render its answer.
     """
+    _recover_from_read_only(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -39,7 +52,7 @@ def configure_engine(engine: Engine, requests_write: bool = True) -> None:
         # Let SQLAlchemy emit BEGIN itself (below) instead of pysqlite's implicit one.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
             cursor.execute("PRAGMA journal_mode = WAL")
@@ -49,9 +62,107 @@ def configure_engine(engine: Engine, requests_write: bool = True) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if requests_write and has_request_context() and request.method not in SAFE_METHODS:
+        if (
+            requests_write
+            and has_request_context()
+            and request.method not in SAFE_METHODS
+            and not g.get("reads_only")
+        ):
             mode = "IMMEDIATE"
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+#: SQLite primary result codes of storage faults: BUSY, LOCKED, READONLY, IOERR, FULL,
+#: CANTOPEN, PROTOCOL.
+_SQLITE_FAULTS = {5, 6, 8, 10, 13, 14, 15}
+_SQLITE_READONLY = 8
+#: PostgreSQL SQLSTATEs: read-only transaction, lock not available, and the classes of
+#: connection exceptions (08), insufficient resources such as a full disk (53) and
+#: operator intervention such as a shutdown (57).
+_PG_FAULTS = {"25006", "55P03"}
+_PG_FAULT_CLASSES = {"08", "53", "57"}
+_PG_READONLY = "25006"
+
+
+def is_storage_fault(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot store anything right now (retry later),
+    as opposed to a bug or a constraint."""
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_FAULTS
+    state = getattr(error.orig, "sqlstate", None)
+    if state:
+        return state in _PG_FAULTS or state[:2] in _PG_FAULT_CLASSES
+    return isinstance(error, exc.OperationalError)  # no connection at all
+
+
+def _is_read_only(error: BaseException | None) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == _SQLITE_READONLY
+    return getattr(error, "sqlstate", None) == _PG_READONLY
+
+
+def _recover_from_read_only(engine: Engine) -> None:
+    """After a read-only fault, replace connections that may have been opened read-only.
+
+    Until a connection proves it can write (a cheap test that writes nothing), every
+    checkout gets a newly opened connection: during the fault it can still read; once the
+    database is writable again it can write, and every connection opened before that moment
+    is then replaced too.
+    """
+    state = {"read_only_since": None, "stale_before": 0.0}
+
+    @event.listens_for(engine, "connect")
+    def remember_age(_dbapi_connection: Any, record: Any) -> None:
+        record.info["opened"] = time.monotonic()
+        record.info["fresh"] = True
+
+    @event.listens_for(engine, "handle_error")
+    def note_read_only(context: Any) -> None:
+        if _is_read_only(context.original_exception) and state["read_only_since"] is None:
+            state["read_only_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def replace_read_only(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        fresh = record.info.pop("fresh", False)
+        if record.info.get("opened", 0.0) < state["stale_before"]:
+            raise exc.DisconnectionError("opened while the database was read-only")
+        if state["read_only_since"] is None:
+            return
+        if _can_write(engine, dbapi_connection):
+            state["read_only_since"] = None
+            state["stale_before"] = time.monotonic()
+        elif not fresh:
+            raise exc.DisconnectionError("the database was read-only when this was opened")
+
+
+def _can_write(engine: Engine, dbapi_connection: Any) -> bool:
+    """Whether this connection may write, without writing or waiting for a lock."""
+    cursor = dbapi_connection.cursor()
+    try:
+        if engine.dialect.name == "sqlite":
+            # A read-only connection refuses BEGIN IMMEDIATE before it looks at any lock.
+            timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+            cursor.execute("PRAGMA busy_timeout = 0")
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.execute("ROLLBACK")
+            except Exception as error:  # a lock held elsewhere still means writable
+                return not _is_read_only(error)
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+            return True
+        cursor.execute("SHOW transaction_read_only")
+        read_only = cursor.fetchone()[0] == "on"
+        dbapi_connection.rollback()
+        return not read_only
+    finally:
+        cursor.close()
 
 
 def begin_write() -> None:
@@ -64,23 +175,48 @@ def begin_write() -> None:
         db.session.connection(execution_options=_WRITE)
 
 
+def check_writable() -> None:
+    """Raise unless the database accepts a write right now; stores nothing.
+
+    It takes the write lock (``BEGIN IMMEDIATE`` on SQLite; on PostgreSQL a table created in
+    a transaction) and rolls back, so a read-only or full database, or a lock held past the
+    busy timeout, fails here as the requests that write would.
+    """
+    with db.engine.connect() as connection:
+        connection.execution_options(**_WRITE)
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("SELECT 1")  # its transaction began IMMEDIATE
+        else:
+            connection.exec_driver_sql("CREATE TEMPORARY TABLE course_health (n integer)")
+            connection.exec_driver_sql("INSERT INTO course_health VALUES (1)")
+        connection.rollback()
+
+
 def init_db(app: Flask) -> None:
     """Bind SQLAlchemy and Alembic, and wrap every request in one transaction."""
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     with app.app_context():
         for engine in db.engines.values():
-            configure_engine(engine)
+            configure_engine(engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     @app.after_request
     def end_request_transaction(response: Response) -> Response:
         # The one place where a request's work is committed: services only flush.
-        if response.status_code < 400:
-            db.session.commit()
-            for callback in _after_commit_callbacks():
-                callback()
-        else:
+        if response.status_code >= 400:
             db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except exc.DBAPIError as error:
+            # The view already answered (often a redirect) but nothing was stored: answer
+            # as if the fault had happened in the view (see course.errors).
+            db.session.rollback()
+            if not is_storage_fault(error):
+                raise
+            return current_app.make_response(current_app.handle_user_exception(error))
+        for callback in _after_commit_callbacks():
+            callback()
         return response
 
 

@@ -20,7 +20,7 @@ from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, create_engine, delete, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import configure_engine
+from .db import SQLITE_BUSY_TIMEOUT_MS, configure_engine
 from .extensions import db
 
 
@@ -56,7 +56,11 @@ class DatabaseStorage(Storage):
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options: Any) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
         self.engine = create_engine(options["url"], pool_pre_ping=True)
-        configure_engine(self.engine, requests_write=False)
+        configure_engine(
+            self.engine,
+            requests_write=False,
+            busy_timeout_ms=options.get("busy_timeout_ms", SQLITE_BUSY_TIMEOUT_MS),
+        )
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -131,7 +135,10 @@ def init_ratelimit(app: Flask) -> None:
     storage = app.config["RATELIMIT_STORAGE"]
     if storage == "db":
         app.config["RATELIMIT_STORAGE_URI"] = "course-db://"
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"url": app.config["SQLALCHEMY_DATABASE_URI"]}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            "url": app.config["SQLALCHEMY_DATABASE_URI"],
+            "busy_timeout_ms": app.config["SQLITE_BUSY_TIMEOUT_MS"],
+        }
     elif storage == "memory":
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
     else:

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..errors import keeps_input, refusal
 from ..i18n import supported
 from ..ratelimit import limiter
 from ..security import safe_next
@@ -29,12 +30,6 @@ from .auth import current_user, login_required, sign_in, sign_out
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 Page = str | Response | tuple[str, int]
-
-
-def keeps_input(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a form view that re-renders itself, input intact, when its CSRF token fails."""
-    view.keeps_input_on_csrf_error = True  # type: ignore[attr-defined]
-    return view
 
 
 def _form_page(template: str, form: Any, **context: Any) -> Page:
@@ -55,7 +50,7 @@ def register() -> Page:
     if current_user():
         return redirect(url_for("accounts.settings"))
     form = forms.RegisterForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refusal():
         services.register(
             form.display_name.data,
             form.email.data,
@@ -118,7 +113,7 @@ def login() -> Page:
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
     error = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refusal():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.EmailNotConfirmed as problem:
@@ -148,7 +143,7 @@ def logout() -> Response:
 def reset_request() -> Page:
     """Ask for a password-reset link by email."""
     form = forms.ResetRequestForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refusal():
         services.request_password_reset(form.email.data)
         return redirect(url_for("accounts.check_inbox", reason="reset"), code=303)
     return _form_page("accounts/reset_request.html", form)
@@ -164,7 +159,7 @@ def reset_password() -> Page:
     except services.InvalidToken as error:
         return render_template("accounts/link_invalid.html", message=str(error)), 400
     form = forms.NewPasswordForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refusal():
         user = services.reset_password(token, form.password.data)
         sign_in(user)
         flash(_("Your password has been changed."), "success")
@@ -179,7 +174,7 @@ def settings() -> Page:
     """The account page: name, language, and links to the other account actions."""
     user = current_user()
     form = forms.ProfileForm(obj=user)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refusal():
         services.update_profile(user, form.display_name.data)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.settings"), code=303)
@@ -193,7 +188,7 @@ def change_password() -> Page:
     """Change the password; every other signed-in browser is signed out."""
     form = forms.ChangePasswordForm()
     error = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refusal():
         user = current_user()
         try:
             services.change_password(user, form.current_password.data, form.password.data)
@@ -229,7 +224,7 @@ def delete() -> Page:
     """Delete my account, after my password and an explicit confirmation."""
     form = forms.DeleteAccountForm()
     error = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refusal():
         try:
             services.delete_account(current_user(), form.password.data)
         except services.InvalidCredentials as problem:

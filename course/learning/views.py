@@ -30,6 +30,7 @@ from ..accounts.auth import current_user, has_session, login_required
 from ..content.model import Module, Quiz
 from ..contentstore import course
 from ..db import begin_write
+from ..errors import keeps_input, refusal, refusal_message
 from . import guest, quizflow, services
 from .drawing import apply_layout
 from .grading import InvalidAnswers, grade, parse_answers
@@ -177,9 +178,13 @@ def _wait_page(module: Module, quiz: Quiz, opens_at: datetime, status: int) -> t
 
 
 @bp.post("/modules/<module_id>/quizzes/<quiz_id>")
+@keeps_input
 def submit_quiz(module_id: str, quiz_id: str) -> Response | tuple[str, int]:
     """Grade the answers on the server, record the attempt once, and show the result."""
     found, item = find_quiz(module_id, quiz_id)
+    if refusal():  # expired page or storage fault: nothing recorded, the choices come back
+        chosen = {q.id: tuple(request.form.getlist(f"q-{q.id}")) for q in item.questions}
+        return _quiz_form(found, item, refusal_message(), 400, chosen)
     form_token = request.form.get("form_token", "")
     if not TOKEN_RE.fullmatch(form_token):
         abort(400)

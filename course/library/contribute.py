@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..accounts.auth import current_user, login_required
+from ..errors import keeps_input, refusal, refusal_message
 from ..templating import language_name
 from . import choices, services
 from .blueprint import bp
@@ -29,12 +30,6 @@ TEXT_FIELDS = (
     *("written_in", "title", "summary", "country", "city", "region", "wikimedia"),
     *("audience", "activities", "self_reported", "worked", "did_not_work", "advice", "contact"),
 )
-
-
-def keeps_input(view: Any) -> Any:
-    """Mark a form view that shows itself again, input intact, when its CSRF token fails."""
-    view.keeps_input_on_csrf_error = True
-    return view
 
 
 def status_names() -> dict[str, str]:
@@ -154,8 +149,8 @@ def _handle(item: Contribution | None) -> Page:
     form = _form_for(item)
     if request.method == "GET":
         return _page(form, item)
-    if g.get("csrf_failed"):
-        return _page(form, item, 400)
+    if refusal():  # an expired form or a storage fault: shown again, input intact
+        return _page(form, item, 400, error=refusal_message() if refusal() == "storage" else None)
     submitting = request.form.get("action") == "submit"
     valid = form.validate()
     if submitting:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from ..accounts import services as accounts
 from ..accounts.auth import current_user
-from ..extensions import db
+from ..db import check_writable
 from ..i18n import LANGUAGE_COOKIE, supported
 from ..security import safe_next
 
@@ -44,9 +43,10 @@ def set_language() -> Response:
 
 @bp.get("/healthz")
 def health() -> tuple[Response, int]:
-    """For load balancers and monitoring: 200 when the database answers, else 503."""
+    """For load balancers and monitoring: 200 when the database can be written, else 503."""
     try:
-        db.session.execute(text("SELECT 1"))
+        check_writable()
     except Exception:
+        current_app.logger.warning("Health check: the database cannot be written", exc_info=True)
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok"), 200
