@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from helpers import PASSWORD, csrf_token
+from helpers import PASSWORD, csrf_token, form_fields, login
+
+from course.extensions import db
+from course.learning.models import QuizAttempt
 
 
 @pytest.fixture
@@ -77,3 +82,36 @@ def test_too_many_requests_page_says_when_to_retry(app, client):
     assert int(response.headers["Retry-After"]) > 0
     assert "Too many attempts" in response.get_data(as_text=True)
     assert PASSWORD not in response.get_data(as_text=True)
+
+
+QUIZ = "/modules/first-edit-a-thon/quizzes/first-edit-a-thon-check"
+
+
+@pytest.mark.content("tiny")
+def test_a_quiz_sent_with_an_expired_token_comes_back_with_the_choices(app, client, create_user):
+    create_user()
+    opened = form_fields(client, QUIZ)  # opened before signing in again in another tab
+    login(client)
+    answers = {"q-q-host": "embassy", "q-q-partner": "true"}
+    response = client.post(QUIZ, data={**opened, **answers}, headers={"Accept-Language": "fr"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Cette page avait expiré" in page
+    assert re.search(r'value="embassy" checked', page) and re.search(r'value="true" checked', page)
+    again = dict(re.findall(r'name="(csrf_token|form_token|version)" value="([^"]+)"', page))
+    assert again["csrf_token"] != opened["csrf_token"]
+    with app.app_context():
+        assert db.session.query(QuizAttempt).count() == 0
+    assert client.post(QUIZ, data={**again, **answers}).status_code == 303
+
+
+@pytest.mark.content("tiny")
+@pytest.mark.parametrize(
+    "attempt", ["99999999999999999999999", "9223372036854775808", "2147483648", "-1", "0"]
+)
+def test_a_result_for_an_impossible_attempt_number_is_not_found(client, create_user, attempt):
+    """Beyond the database's integers (PostgreSQL's stop at 2**31 - 1) is not a 500."""
+    create_user()
+    login(client)
+    response = client.get(f"{QUIZ}/result?attempt={attempt}")
+    assert response.status_code == 404
