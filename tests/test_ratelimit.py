@@ -38,7 +38,6 @@ def run_worker(instance, storage: str, database_url: str, attempts: int) -> list
     env = {
         **os.environ,
         "COURSE_INSTANCE_PATH": str(instance),
-        "COURSE_SECRET_KEY": secrets.token_urlsafe(48),
         "COURSE_DATABASE_URL": database_url,
         "COURSE_RATELIMIT_STORAGE": storage,
     }
@@ -55,10 +54,15 @@ def run_worker(instance, storage: str, database_url: str, attempts: int) -> list
 
 @pytest.fixture
 def shared_database(app, tmp_path):
-    """A migrated database both workers use, and the limit they read from instance/config.py."""
+    """A migrated database both workers use, and the settings they read from instance/config.py.
+
+    Like gunicorn's workers they share the secret key, which also keys the (hashed) counters.
+    """
     instance = tmp_path / "instance"
     dispose(app)  # the workers are other processes: this one keeps no connection open
-    (instance / "config.py").write_text('LOGIN_LIMIT_PER_ACCOUNT = "4 per minute"\n')
+    (instance / "config.py").write_text(
+        f'LOGIN_LIMIT_PER_ACCOUNT = "4 per minute"\nSECRET_KEY = "{secrets.token_urlsafe(48)}"\n'
+    )
     return instance, PG_URL or f"sqlite:///{instance / 'course.sqlite3'}"
 
 
