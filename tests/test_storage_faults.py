@@ -155,6 +155,8 @@ def test_a_read_only_database_answers_503_keeps_the_input_and_recovers(
     assert client.get("/healthz").status_code == 503
     api = guest.post("/api/v1/verify", json={"url": "https://example.org/badge"})
     assert api.status_code == 503 and api.is_json and api.headers["Retry-After"]
+    page = guest.post("/verify", data={"csrf_token": token, "text": "https://example.org/b"})
+    assert_not_saved(page)  # the verify page counts its requests in the database
     # Reading still works while nothing can be written.
     assert client.get("/modules").status_code == 200
     assert attempts(app) == 0 and user_count(app) == 1
@@ -199,10 +201,13 @@ def test_a_write_lock_held_too_long_answers_503_keeps_the_input_and_recovers(
 ):
     opened, guest = form_fields(client, QUIZ), app.test_client()
     token = csrf_token(guest, "/register")
+    sign_in = {"email": "ada@example.org", "password": PASSWORD, "csrf_token": token}
     lock = hold_write_lock(storage.path)
     try:
         assert_quiz_comes_back(submit_quiz(client, opened))
         assert_sign_up_comes_back(sign_up(guest, token=token))  # the limiter waits too
+        page = assert_not_saved(guest.post("/login", data=sign_in))
+        assert 'value="ada@example.org"' in page and PASSWORD not in page
         assert client.get("/healthz").status_code == 503
         api = guest.post("/api/v1/verify", json={"url": "https://example.org/badge"})
         assert api.status_code == 503 and api.is_json
