@@ -544,3 +544,9 @@ def test_a_retake_limit_shows_the_waiting_page_then_the_next_attempt(
     assert "opens on" in client.get(LIMITED_QUIZ).get_data(as_text=True)
     later["minutes"] = 24 * 60 + 12
     attempt()
+
+
+def test_trainers_preview_says_how_many_questions_each_attempt_draws(trainer):
+    page = trainer.get("/trainer/modules/pools").get_data(as_text=True)
+    assert "Each attempt asks, per group: people 2, places 1" in page
+    assert "q-people-1; people)" in page
