@@ -115,8 +115,11 @@ def _show_again(reason: str, status: int) -> Response | None:
     g.reads_only = True
     if reason == "csrf":
         g.csrf_failed = True
-    response = current_app.make_response(view(**(request.view_args or {})))
-    if response.status_code >= 300 and response.status_code < 400:
+    try:
+        response = current_app.make_response(view(**(request.view_args or {})))
+    except HTTPException:
+        return None  # the form cannot be shown (its link expired meanwhile): the plain page
+    if 300 <= response.status_code < 400:
         return None  # nothing to show again (a signed-in visitor on the sign-up page)
     response.status_code = status
     return response
