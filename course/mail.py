@@ -75,5 +75,11 @@ def send(message: Message) -> None:
                 client.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
             client.send_message(email)
     except (OSError, smtplib.SMTPException) as error:
-        # No address in the log: the error type and server are enough to act on.
-        log.error("Could not send email through %s: %r", config["MAIL_SERVER"], error)
+        # No address in the log: the error type and server are enough to act on. An SMTP
+        # error's text can name the recipient (a refused address, or the server's echo of it),
+        # so only its class and code are logged; a network error's text names no one.
+        if isinstance(error, smtplib.SMTPException):
+            reason = f"{type(error).__name__} {getattr(error, 'smtp_code', '')}".strip()
+        else:
+            reason = repr(error)
+        log.error("Could not send email through %s: %s", config["MAIL_SERVER"], reason)

@@ -13,6 +13,7 @@ import gzip
 import json
 import logging
 import re
+import smtplib
 
 import pytest
 from helpers import PASSWORD, csrf_token, login, submit
@@ -185,3 +186,15 @@ def rename(app, table: str, to: str) -> None:
     with app.app_context():
         db.session.execute(text(f"ALTER TABLE {table} RENAME TO {to}"))
         db.session.commit()
+
+
+def test_a_refused_recipient_is_logged_without_the_address(client, caplog, monkeypatch):
+    def refuse(self, message, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({EMAIL: (550, f"<{EMAIL}>: no such user".encode())})
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", refuse)
+    caplog.set_level(logging.DEBUG)
+    register = {"display_name": "Ada", "email": EMAIL, "password": PASSWORD}
+    assert submit(client, "/register", register).status_code == 303
+    assert "Could not send email" in caplog.text and "SMTPRecipientsRefused" in caplog.text
+    assert EMAIL not in caplog.text.lower()
