@@ -11,8 +11,8 @@ Storage faults (a read-only or full database, a write lock held past the busy ti
 lost connection) are told apart from bugs by :func:`is_storage_fault`; the error handlers
 answer them with 503. A connection that SQLite (or PostgreSQL) opened while the database
 was read-only stays read-only after the database becomes writable again, so after such a
-fault every pooled connection is checked before use until one can write, and then every
-connection opened before that moment is replaced.
+fault each checkout gets a newly opened connection until one proves it can write, and then
+every connection opened before that moment is replaced (see ``_recover_from_read_only``).
 """
 
 from __future__ import annotations
