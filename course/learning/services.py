@@ -12,7 +12,7 @@ tabs, a double click or fifty concurrent submissions never record anything twice
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +29,7 @@ from . import draws
 from .drawing import Layout, apply_layout, full_layout, layout_of
 from .grading import Answers, Grade, grade
 from .models import LessonDone, ModuleCompletion, QuizAttempt
+from .outcomes import ANY_TIME, FirstAndLatest, QuestionOutcome, Window, first_and_latest, graded
 from .progress import Record
 from .statistics import QuizResults, summarize
 
@@ -236,6 +237,28 @@ def quiz_statistics(quiz: Quiz) -> QuizResults:
         .group_by(QuizAttempt.user_id)
     )
     return summarize(quiz, firsts, [(score, bool(passed)) for score, passed in best])
+
+
+def question_history(
+    user_ids: Collection[int], quizzes: Iterable[Quiz], window: Window = ANY_TIME
+) -> Iterator[QuestionOutcome]:
+    """Every answer ``user_ids`` gave to these quizzes' questions within ``window``, graded
+    again as :mod:`.outcomes` says, oldest first."""
+    by_id = {quiz.id: quiz for quiz in quizzes}
+    where = [QuizAttempt.quiz_id.in_(list(by_id)), QuizAttempt.user_id.in_(list(user_ids))]
+    if window.since is not None:
+        where.append(QuizAttempt.submitted_at >= window.since)
+    if window.until is not None:
+        where.append(QuizAttempt.submitted_at < window.until)
+    if window.language is not None:
+        where.append(QuizAttempt.language == window.language)
+    for a in db.session.scalars(select(QuizAttempt).where(*where).order_by(QuizAttempt.id)):
+        yield from graded(by_id[a.quiz_id], a.user_id, a.questions, a.answers, a.submitted_at)
+
+
+def question_results(user: User, quizzes: Iterable[Quiz]) -> dict[str, FirstAndLatest]:
+    """Per question id ``user`` was asked: right the first time, and the latest time."""
+    return first_and_latest(question_history({user.id}, quizzes))
 
 
 def export_data(user: User) -> dict[str, object]:
