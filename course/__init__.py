@@ -42,6 +42,7 @@ from .main.views import bp as main_bp
 from .openapi import bp as openapi_bp
 from .ratelimit import init_ratelimit
 from .security import init_security
+from .skills.public import bp as skills_public_bp
 from .templating import init_templating
 from .verification.views import bp as verification_bp
 
@@ -110,6 +111,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(openapi_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(verification_bp)
+    app.register_blueprint(skills_public_bp)
     app.extensions["course_exporters"] = [learning_export, badges_export, library_export]
     app.extensions["course_completion_hooks"] = [award_earned]
     app.extensions["course_deletion_hooks"] = [forget_holder, forget_contributor]

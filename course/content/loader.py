@@ -22,7 +22,16 @@ from .fields import (
 )
 from .initiativefiles import read_initiative
 from .lessonfiles import LESSON_RE, CourseIndex, ModuleMeta, read_lessons
-from .model import Course, Initiative, Lesson, Module, ModuleText, frozen_map
+from .model import (
+    Badge,
+    Course,
+    Initiative,
+    Lesson,
+    Module,
+    ModuleText,
+    SkillsFramework,
+    frozen_map,
+)
 from .problems import Report
 from .quizzes import read_quizzes
 from .skillfiles import check_assessed, is_framework_file, read_framework
@@ -76,24 +85,35 @@ def load_course(
     modules.sort(key=lambda m: (m.order, m.id))
     _check_modules(report, modules, metadata, index)
 
-    badges = []
-    if badges_dir.is_dir():
-        for path in sorted(badges_dir.glob("*.yaml")):
-            if is_framework_file(path):
-                continue
-            known = {meta.id for meta in metadata.values() if meta}
-            badge = read_badge(report, path, languages, known, framework)
-            if badge is not None:
-                badges.append(badge)
-    elif badges_dir.exists():
-        report.error(badges_dir, 0, "badges path is not a folder")
-
-    if found:
+    known = {meta.id for meta in metadata.values() if meta}
+    badges = _read_badges(report, badges_dir, languages, known, framework)
+    if found and not report.errors:
         assessed = {q.skill for m in modules for quiz in m.quizzes for q in quiz.questions}
         check_assessed(report, found, {skill for skill in assessed if skill})
     report.problems.sort(key=lambda p: (p.path, p.line))
     course = Course(tuple(modules), tuple(badges), frozen_map(initiatives), framework)
     return course, report
+
+
+def _read_badges(
+    report: Report,
+    badges_dir: Path,
+    languages: tuple[str, ...],
+    modules: set[str],
+    framework: SkillsFramework | None,
+) -> list[Badge]:
+    """Every badge file of ``badges_dir`` (the skills framework's files are not badges)."""
+    if not badges_dir.is_dir():
+        if badges_dir.exists():
+            report.error(badges_dir, 0, "badges path is not a folder")
+        return []
+    badges = []
+    for path in sorted(badges_dir.glob("*.yaml")):
+        if not is_framework_file(path):
+            badge = read_badge(report, path, languages, modules, framework)
+            if badge is not None:
+                badges.append(badge)
+    return badges
 
 
 def _is_module_folder(path: Path) -> bool:

@@ -44,6 +44,7 @@ class FrameworkFile:
     framework: SkillsFramework
     path: Path
     lines: dict[str, int] = field(default_factory=dict)
+    ok: bool = True
 
 
 def _entries(fields: Fields, key: str, allowed: set[str], seen: dict[str, str]) -> list[Fields]:
@@ -56,10 +57,12 @@ def _entries(fields: Fields, key: str, allowed: set[str], seen: dict[str, str]) 
         if uuid and not UUID_RE.fullmatch(uuid):
             entry_fields.error("identifier", f"'{uuid}' is not a UUID (uuidgen makes one)")
         line = fields.item_line(key, index)
+        if not entry_id:
+            continue
         if f"{key}:{entry_id}" in seen:
             fields.report.error(fields.path, line, f"duplicate {key[:-1]} id '{entry_id}'")
             continue
-        if uuid in seen:
+        if uuid and uuid in seen:
             fields.report.error(fields.path, line, f"identifier {uuid} is also {seen[uuid]}'s")
             continue
         seen[f"{key}:{entry_id}"] = seen[uuid] = entry_id
@@ -115,7 +118,11 @@ def _per_language(texts: dict[str, Map], kind: str, entry_id: str, key: str) -> 
 def read_framework(
     report: Report, folder: Path, languages: tuple[str, ...]
 ) -> FrameworkFile | None:
-    """Read ``skills.yaml`` and its texts from ``folder``; None when absent or wrong."""
+    """Read ``skills.yaml`` and its texts from ``folder``; None when absent or unreadable.
+
+    With errors (all reported), the framework holds what could be read, so that lessons,
+    questions and badges are still checked against its ids; ``ok`` is then False.
+    """
     path = folder / FRAMEWORK_FILE
     if not path.is_file():
         return None
@@ -154,11 +161,9 @@ def read_framework(
     for language in languages:
         if language not in texts and language != source:
             report.warn(path, 0, f"no {language} translation (skills.{language}.yaml)")
-    if len(report.errors) > errors_before:
-        return None
     framework = _framework(data, source, updated, level_ids, groups, skills, texts)
     lines = {skill.data["id"]: skill.data.line for skill in skills}
-    return FrameworkFile(framework, path, lines)
+    return FrameworkFile(framework, path, lines, ok=len(report.errors) == errors_before)
 
 
 def _framework(
@@ -174,7 +179,7 @@ def _framework(
         return frozen_map(_per_language(texts, kind, entry_id, key))
 
     return SkillsFramework(
-        identifier=str(data["identifier"]).lower(),
+        identifier=str(data.get("identifier", "")).lower(),
         source=source,
         updated=updated,
         titles=frozen_map(
@@ -190,18 +195,18 @@ def _framework(
         groups=tuple(
             SkillGroup(
                 id=g.data["id"],
-                identifier=g.data["identifier"].lower(),
+                identifier=str(g.data.get("identifier", "")).lower(),
                 names=text("groups", g.data["id"], "name"),
                 descriptions=text("groups", g.data["id"], "description"),
-                skills=tuple(s.data["id"] for s in skills if s.data["group"] == g.data["id"]),
+                skills=tuple(s.data["id"] for s in skills if s.data.get("group") == g.data["id"]),
             )
             for g in groups
         ),
         skills=tuple(
             Skill(
                 id=s.data["id"],
-                group=s.data["group"],
-                identifier=s.data["identifier"].lower(),
+                group=str(s.data.get("group", "")),
+                identifier=str(s.data.get("identifier", "")).lower(),
                 names=text("skills", s.data["id"], "name"),
                 statements=text("skills", s.data["id"], "statement"),
             )
