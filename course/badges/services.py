@@ -15,20 +15,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, flash, has_request_context
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from .. import clock
 from ..accounts.models import User
-from ..accounts.recipients import badge_recipient
 from ..clock import aware
 from ..content.model import Badge, Course
 from ..contentstore import course as current_course
 from ..db import insert_ignoring_duplicates
 from ..extensions import db
 from ..learning.services import best_scores, completed_modules
-from . import dataintegrity, documents, recipients
+from . import dataintegrity, documents
 from .baking import bake_png, bake_svg
 from .keys import KeyStore
 from .models import AuditEntry, Award
@@ -68,17 +67,8 @@ def _scores_reach(user: User, course: Course, badge: Badge) -> bool:
 
 
 def award_earned(user: User, module: Any = None) -> list[Award]:
-    """Award every badge ``user`` has earned and does not hold yet; return the new awards.
-
-    A learner whom no badge can name yet (a Wikimedia account without a confirmed email,
-    that did not choose its user page) is told that a badge waits; accounts calls this
-    again once they chose (``course_recipient_hooks``).
-    """
+    """Award every badge ``user`` has earned and does not hold yet; return the new awards."""
     course = current_course()
-    if badge_recipient(user) is None:
-        if earned_badges(user, course) and has_request_context():
-            flash(gettext("A badge is waiting: choose on “My account” how it names you."), "info")
-        return []
     new = []
     for badge in earned_badges(user, course):
         award = issue(user, badge, course)
@@ -89,14 +79,9 @@ def award_earned(user: User, module: Any = None) -> list[Award]:
 
 def issue(user: User, badge: Badge, course: Course) -> Award | None:
     """Create and sign the award of ``badge`` for ``user``; None if they already hold it."""
-    recipient = badge_recipient(user)
-    if recipient is None:
-        return None
-    kind, identity = recipient
     issued_at = clock.now().replace(microsecond=0)
     salt = secrets.token_hex(16)
     uid = secrets.token_hex(16)
-    hash_of = recipients.url_recipient_hash if kind == "url" else documents.recipient_hash
     added = insert_ignoring_duplicates(
         Award,
         uid=uid,
@@ -105,8 +90,7 @@ def issue(user: User, badge: Badge, course: Course) -> Award | None:
         issued_at=issued_at,
         expires_at=issued_at + badge.valid_for if badge.valid_for else None,
         salt=salt,
-        recipient_hash=hash_of(identity, salt),
-        recipient_type=kind,
+        recipient_hash=documents.recipient_hash(user.email, salt),
         show_name=False,
         credential="",
         evidence=json.dumps(_evidence(user, badge)),
@@ -153,7 +137,6 @@ def facts(award: Award, badge: Badge, course: Course | None = None) -> documents
         issued_at=aware(award.issued_at),
         expires_at=aware(award.expires_at),
         evidence_names=tuple(names),
-        recipient_type=award.recipient_type or "email",
     )
 
 
