@@ -19,6 +19,7 @@ from .accounts.cli import users
 from .accounts.views import bp as accounts_bp
 from .authoring.views import bp as authoring_bp
 from .badges.cli import badges_group
+from .badges.edition_views import bp as badge_editions_bp
 from .badges.jsonld import check_pins
 from .badges.privacy import export_data as badges_export
 from .badges.privacy import forget_holder
@@ -115,6 +116,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(badges_bp)
     app.register_blueprint(verification_bp)
     app.register_blueprint(skills_public_bp)
+    app.register_blueprint(badge_editions_bp)
     app.register_blueprint(skills_bp)
     app.extensions["course_exporters"] = [
         learning_export,

@@ -1,6 +1,7 @@
 """The JSON-LD documents of an award: Open Badges 2.0 (hosted) and 3.0 (signed credential).
 
-Pure functions of the badge definition, the award's facts and the issuer settings. The
+Functions of the badge definition, the award's facts and the issuer settings (and, for the
+skills a badge certifies and its language editions, of the loaded course: see editions.py). The
 recipient appears only as a salted SHA-256 of their email address, never the address or name.
 """
 
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..content.model import Badge
+from . import editions
 from .jsonld import CREDENTIALS_V2, OB_V3
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
@@ -57,6 +59,8 @@ class AwardFacts:
     issued_at: datetime
     expires_at: datetime | None
     evidence_names: tuple[str, ...]
+    #: The edition (language) it was issued in; None: the issuer's language.
+    language: str | None = None
 
 
 def timestamp(moment: datetime) -> str:
@@ -69,25 +73,13 @@ def recipient_hash(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
 
 
-def _text(texts: Any, issuer: Issuer) -> str:
-    return texts.get(issuer.language) or next(iter(texts.values()), "")
+def _text(texts: Any, issuer: Issuer, language: str | None = None) -> str:
+    return texts.get(language or issuer.language) or next(iter(texts.values()), "")
 
 
 def image_url(issuer: Issuer, badge: Badge) -> str:
     kind = "png" if "png" in badge.images else "svg"
     return issuer.url(f"/badges/classes/{badge.id}/image.{kind}")
-
-
-def _alignment(alignment: Any) -> dict[str, str]:
-    """An alignment in the terms both specifications share, without empty fields."""
-    fields = {
-        "targetName": alignment.name,
-        "targetUrl": alignment.url,
-        "targetDescription": alignment.description,
-        "targetFramework": alignment.framework,
-        "targetCode": alignment.code,
-    }
-    return {key: value for key, value in fields.items() if value}
 
 
 # --- Open Badges 2.0 ---------------------------------------------------------------------
@@ -106,24 +98,24 @@ def ob2_issuer(issuer: Issuer) -> dict[str, Any]:
     return profile
 
 
-def ob2_badge_class(issuer: Issuer, badge: Badge) -> dict[str, Any]:
-    document = {
+def ob2_badge_class(issuer: Issuer, badge: Badge, language: str | None = None) -> dict[str, Any]:
+    """The BadgeClass in ``language`` (default: the issuer's), linking its other editions."""
+    language = language or issuer.language
+    return {
         "@context": OB2_CONTEXT,
         "type": "BadgeClass",
-        "id": issuer.url(f"/badges/ob2/classes/{badge.id}"),
-        "name": _text(badge.names, issuer),
-        "description": _text(badge.descriptions, issuer),
+        "id": editions.ob2_class_id(issuer, badge, language),
+        "name": _text(badge.names, issuer, language),
+        "description": _text(badge.descriptions, issuer, language),
         "image": image_url(issuer, badge),
         "criteria": {
-            "id": issuer.url(f"/badges/{badge.id}"),
-            "narrative": _text(badge.criteria, issuer),
+            "id": editions.achievement_id(issuer, badge, language),
+            "narrative": editions.criteria(issuer, badge, language),
         },
         "issuer": issuer.ob2_id,
         "tags": list(badge.tags),
+        **editions.ob2_editions(issuer, badge, language),
     }
-    if badge.alignments:
-        document["alignment"] = [_alignment(a) for a in badge.alignments]
-    return document
 
 
 def ob2_assertion(issuer: Issuer, facts: AwardFacts) -> dict[str, Any]:
@@ -137,7 +129,7 @@ def ob2_assertion(issuer: Issuer, facts: AwardFacts) -> dict[str, Any]:
             "salt": facts.salt,
             "identity": facts.recipient_hash,
         },
-        "badge": issuer.url(f"/badges/ob2/classes/{facts.badge.id}"),
+        "badge": editions.ob2_class_id(issuer, facts.badge, facts.language or issuer.language),
         "verification": {"type": "HostedBadge"},
         "issuedOn": timestamp(facts.issued_at),
         "image": issuer.url(f"/badges/awards/{facts.uid}/baked.png"),
@@ -190,21 +182,18 @@ def ob3_issuer_profile(issuer: Issuer, multikeys: list[str]) -> dict[str, Any]:
 
 def ob3_credential(issuer: Issuer, facts: AwardFacts) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential of an award."""
-    badge = facts.badge
+    badge, language = facts.badge, facts.language or issuer.language
     achievement: dict[str, Any] = {
-        "id": issuer.url(f"/badges/{badge.id}"),
+        "id": editions.achievement_id(issuer, badge, language),
         "type": ["Achievement"],
-        "name": _text(badge.names, issuer),
-        "description": _text(badge.descriptions, issuer),
-        "criteria": {"narrative": _text(badge.criteria, issuer)},
+        "name": _text(badge.names, issuer, language),
+        "description": _text(badge.descriptions, issuer, language),
+        "criteria": {"narrative": editions.criteria(issuer, badge, language)},
         "image": {"id": image_url(issuer, badge), "type": "Image"},
+        **editions.ob3_editions(issuer, badge, language),
     }
     if badge.tags:
         achievement["tag"] = list(badge.tags)
-    if badge.alignments:
-        achievement["alignment"] = [
-            {"type": ["Alignment"], **_alignment(a)} for a in badge.alignments
-        ]
     credential: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OB_V3],
         "id": issuer.url(f"/badges/credentials/{facts.uid}"),
@@ -216,7 +205,7 @@ def ob3_credential(issuer: Issuer, facts: AwardFacts) -> dict[str, Any]:
             "url": issuer.base_url,
         },
         "validFrom": timestamp(facts.issued_at),
-        "name": _text(badge.names, issuer),
+        "name": _text(badge.names, issuer, language),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
