@@ -204,3 +204,28 @@ def test_identifiers_never_change_when_texts_change(tmp_path):
     for part in ("CFItems", "CFAssociations"):
         assert [i["identifier"] for i in new[part]] == [i["identifier"] for i in old[part]]
     assert new["CFDocument"]["identifier"] == old["CFDocument"]["identifier"]
+
+
+def test_the_edition_an_award_was_issued_in_is_read_from_its_credential():
+    from course.badges.editions import award_language
+
+    credential = '{"credentialSubject": {"achievement": {"inLanguage": "fr"}}}'
+    assert award_language(credential, "en") == "fr"
+    assert award_language('{"credentialSubject": {"achievement": {}}}', "en") == "en"
+    assert award_language("", "en") == "en"
+
+
+@pytest.mark.browser
+@pytest.mark.content("shipped")
+def test_the_framework_pages_are_accessible_in_both_languages(new_context):
+    from helpers import assert_accessible
+
+    for language in LANGUAGES:
+        page = new_context(locale=language).new_page()
+        page.goto("/skills")
+        assert_accessible(page)
+        page.locator("a[href^='/skills/groups/']").first.click()
+        assert_accessible(page)
+        page.locator("main a[href^='/skills/']:not([href*='/groups/'])").first.click()
+        assert page.locator("h2").first.is_visible()
+        assert_accessible(page)

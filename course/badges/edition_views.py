@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
@@ -11,7 +9,7 @@ from flask_babel import force_locale
 from ..content.model import Badge, Skill, SkillLevel
 from ..contentstore import course
 from . import documents, services
-from .editions import achievement_id, languages
+from .editions import achievement_id, award_language, languages
 
 bp = Blueprint("badge_editions", __name__)
 
@@ -61,22 +59,13 @@ def badge_editions(badge: Badge) -> list[tuple[str, str]]:
     ]
 
 
-def award_language(credential: str) -> str:
-    """The edition an award was issued in, as its signed credential says."""
-    try:
-        achievement = json.loads(credential)["credentialSubject"]["achievement"]
-        return str(achievement.get("inLanguage") or services.issuer().language)
-    except (ValueError, KeyError, TypeError):
-        return services.issuer().language
-
-
 @bp.record_once
 def _template_helpers(state: BlueprintSetupState) -> None:
     """Helpers the badge and award pages (and their macros) use, as template globals."""
     state.app.jinja_env.globals.update(
         badge_skills=badge_skills,
         badge_editions=badge_editions,
-        award_language=award_language,
+        award_language=lambda credential: award_language(credential, services.issuer().language),
         skills_framework=lambda: course().skills,
         skill_url=lambda skill: url_for("skills_public.skill_page", skill_id=skill.id),
     )

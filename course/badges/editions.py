@@ -14,6 +14,7 @@ editions' own addresses.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,15 @@ def ob2_class_id(issuer: Issuer, badge: Badge, language: str) -> str:
 def achievement_id(issuer: Issuer, badge: Badge, language: str) -> str:
     base = issuer.url(f"/badges/{badge.id}")
     return base if language == issuer.language else f"{base}/editions/{language}"
+
+
+def award_language(credential: str, default: str) -> str:
+    """The edition an award was issued in, as its signed credential says (else ``default``)."""
+    try:
+        language = json.loads(credential)["credentialSubject"]["achievement"]["inLanguage"]
+    except (ValueError, KeyError, TypeError):
+        return default
+    return language if isinstance(language, str) else default
 
 
 def alignment(entry: Alignment) -> dict[str, str]:
