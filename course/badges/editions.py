@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, gettext
 
 from ..content.case import item_uri, skill_page
 from ..content.model import Alignment, Badge, Course, pick
@@ -104,12 +104,6 @@ def criteria(issuer: Issuer, badge: Badge, language: str, content: Course | None
     if framework is None or not badge.skills:
         return written
     modules = [m for m in (content.module(i) for i in badge.modules) if m is not None]
-    lessons = sum(
-        1
-        for m in modules
-        for lesson in m.lessons
-        if set(lesson.skills) & {s for s, _ in badge.skills}
-    )
     marks = sorted({quiz.pass_mark for m in modules for quiz in m.quizzes})
     sentences = [written]
     with force_locale(language):
@@ -128,14 +122,10 @@ def criteria(issuer: Issuer, badge: Badge, language: str, content: Course | None
                     )
                 )
         sentences.append(
-            ngettext(
-                "The learner completed the lesson that teaches them and passed the quiz of each "
+            gettext(
+                "The learner completed the lessons that teach them and passed the quiz of each "
                 "module, whose questions assess them, with at least %(mark)d%% of the answers "
                 "right.",
-                "The learner completed the %(num)d lessons that teach them and passed the quiz "
-                "of each module, whose questions assess them, with at least %(mark)d%% of the "
-                "answers right.",
-                lessons,
                 mark=marks[0] if marks else 0,
             )
         )
