@@ -21,7 +21,6 @@ from content_examples import write_course
 from helpers import complete_module, csrf_token, form_fields, signed_in
 
 from course.accounts.models import Role, User
-from course.content.model import Question, QuestionType
 from course.extensions import db
 from course.learning.outcomes import FirstAndLatest, QuestionOutcome, first_and_latest
 from course.skills.aggregate import hide_row, hide_small
@@ -50,7 +49,9 @@ def write_skills_course(root: Path) -> dict[str, str]:
         path = badges / f"skills.{language}.yaml"
         path.write_text(path.read_text() + texts)
     lesson = modules / "01-first-edit-a-thon" / "02-on-the-day.en.md"  # translations follow
-    lesson.write_text(lesson.read_text().replace("minutes: 4\n", "minutes: 4\nskills: [run-the-day]\n"))
+    lesson.write_text(
+        lesson.read_text().replace("minutes: 4\n", "minutes: 4\nskills: [run-the-day]\n")
+    )
     return settings
 
 
@@ -100,7 +101,10 @@ def test_a_new_learner_sees_the_skill_her_badge_certifies_and_the_lesson_for_the
     assert skills["find-a-partner"]["level"] == "aware"
     assert skills["find-a-partner"]["badges"] == ["first-edit-a-thon"]
     assert skills["find-a-partner"]["questions"] == {
-        "assessing": 2, "asked": 2, "right_first_try": 2, "right_latest": 2
+        "assessing": 2,
+        "asked": 2,
+        "right_first_try": 2,
+        "right_latest": 2,
     }
     assert skills["run-the-day"]["level"] is None
     assert [lesson["lesson"] for lesson in skills["run-the-day"]["lessons"]] == ["on-the-day"]
@@ -128,7 +132,10 @@ def test_quiz_answers_alone_show_aware_when_most_are_right_the_latest_time(app, 
     after = my_skills(client)["find-a-partner"]
     assert after["level"] == "aware" and after["badges"] == []
     assert after["questions"] == {
-        "assessing": 2, "asked": 2, "right_first_try": 0, "right_latest": 2
+        "assessing": 2,
+        "asked": 2,
+        "right_first_try": 0,
+        "right_latest": 2,
     }
 
 
@@ -151,9 +158,7 @@ def test_my_skills_in_french(app, completed_learner):
 
 
 @pytest.mark.content("tiny")
-def test_a_self_assessment_is_saved_edited_and_cleared_and_private_until_shared(
-    app, create_user
-):
+def test_a_self_assessment_is_saved_edited_and_cleared_and_private_until_shared(app, create_user):
     ada_id = create_user()
     client = signed_in(app)
     response = post_ratings(client, {"before-find-a-partner": "1", "after-find-a-partner": "3"})
@@ -242,3 +247,196 @@ def test_self_assessments_are_exported_and_deleted_with_the_account(app, create_
     assert rows_of(app) == []
     with app.app_context():
         assert db.session.get(User, ada_id) is None
+
+
+# --- the group map -------------------------------------------------------------------------
+
+
+def complete_as(app: Any, create_user: Any, email: str, locale: str | None = None) -> int:
+    """A learner who completed the module through the forms (in ``locale``, if given)."""
+    user_id = create_user(email)
+    if locale:
+        with app.app_context():
+            db.session.get(User, user_id).locale = locale
+            db.session.commit()
+    client = signed_in(app, email)
+    complete_module(app, client, "first-edit-a-thon")
+    if email.startswith("sharer"):  # rates herself "4: leads" now, and shares it
+        post_ratings(client, {"after-find-a-partner": "4", "share": "1"})
+    return user_id
+
+
+def map_table(page: str) -> dict[str, list[str]]:
+    """The group map's table: skill name -> its cells, as shown."""
+    body = page.split('id="map-table-caption"')[1].split("</table>")[0]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', body, re.S)
+    return {name: re.findall(r"<td>([^<]*)</td>", cells) for name, cells in rows}
+
+
+@pytest.mark.content("tiny")
+@pytest.mark.parametrize("path", ["/skills-map", "/skills-map.csv", "/skills-map/site"])
+def test_a_learner_asking_for_a_skills_map_gets_a_403(app, create_user, path):
+    create_user()
+    assert signed_in(app).get(path).status_code == 403
+    assert app.test_client().get(path).status_code == 302  # signed out: the sign-in page
+
+
+@pytest.mark.content("tiny")
+def test_the_site_view_is_for_admins_only(app, trainer, create_user):
+    assert trainer.get("/skills-map/site").status_code == 403
+    create_user("root@example.org", role=Role.ADMIN)
+    assert signed_in(app, "root@example.org").get("/skills-map/site").status_code == 200
+
+
+@pytest.mark.content("tiny")
+def test_a_map_of_fewer_than_5_learners_shows_no_count_in_page_chart_or_csv(
+    app, trainer, create_user
+):
+    for n in range(3):
+        complete_as(app, create_user, f"learner{n}@example.org")
+    page = trainer.get("/skills-map").get_data(as_text=True)
+    assert "Fewer than 5 learners counted" in page
+    table = map_table(page)
+    assert set(table["Find a local partner"][:6]) == {"fewer than 5"}
+    assert set(table["Run the day"][:6]) == {"fewer than 5"}  # even zeros: 0 and 3 tell
+    chart = page.split("<svg")[1].split("</svg>")[0]
+    assert "fewer than 5" in chart and " %" not in chart
+    assert re.search(r'role="img"[^>]*aria-labelledby="map-chart-title"', page)
+    rows = list(csv.reader(io.StringIO(trainer.get("/skills-map.csv").get_data(as_text=True))))
+    assert rows[0][:5] == ["skill", "aware", "practised", "leads", "missing"]
+    assert rows[1][:6] == ["find-a-partner", *["fewer than 5"] * 5]
+
+
+@pytest.mark.content("tiny")
+def test_a_map_of_5_learners_counts_levels_shares_and_the_gap_of_shared_ratings(
+    app, trainer, create_user
+):
+    for n in range(5):
+        complete_as(app, create_user, f"sharer{n}@example.org")
+    complete_as(app, create_user, "private@example.org")  # rates herself 1, does not share
+    private = signed_in(app, "private@example.org")
+    post_ratings(private, {"after-find-a-partner": "1"})
+    page = trainer.get("/skills-map").get_data(as_text=True)
+    assert "6 learners counted." in page
+    table = map_table(page)
+    # aware, practised, leads, not shown, share, shared ratings, self, shown, gap
+    assert table["Find a local partner"] == ["6", "0", "0", "0", "100 %", "5", "4.0", "2.0", "+2.0"]
+    assert table["Run the day"] == ["0", "0", "0", "6", "0 %", "0", "–", "–", "–"]
+    assert re.search(r"<svg[^>]*>.*100 %.*</svg>", page, re.S)
+
+    rows = list(csv.reader(io.StringIO(trainer.get("/skills-map.csv").get_data(as_text=True))))
+    assert rows[1] == [
+        "find-a-partner",
+        "6",
+        "0",
+        "0",
+        "0",
+        "6",
+        "100",
+        "5",
+        "4.00",
+        "2.00",
+        "2.00",
+        "6",
+    ]
+
+
+@pytest.mark.content("tiny")
+def test_the_map_filters_by_language_and_period(app, trainer, create_user):
+    for n in range(5):
+        complete_as(app, create_user, f"fr{n}@example.org", locale="fr")
+    complete_as(app, create_user, "en@example.org", locale="en")
+    assert "6 learners counted." in trainer.get("/skills-map").get_data(as_text=True)
+    assert "5 learners counted." in trainer.get("/skills-map?language=fr").get_data(as_text=True)
+    english = trainer.get("/skills-map?language=en").get_data(as_text=True)
+    assert "Fewer than 5 learners counted" in english
+    today = datetime.now(UTC).date().isoformat()
+    period = trainer.get(f"/skills-map?start={today}&end={today}").get_data(as_text=True)
+    assert "6 learners counted." in period
+    future = trainer.get("/skills-map?start=2999-01-01").get_data(as_text=True)
+    assert "0 learners counted." in future
+    assert set(map_table(future)["Find a local partner"][:6]) == {"fewer than 5"}
+    csv_fr = trainer.get("/skills-map.csv?language=fr").get_data(as_text=True)
+    assert csv_fr.splitlines()[1].endswith(",5")
+
+
+@pytest.mark.content("tiny")
+@pytest.mark.parametrize(
+    "query",
+    ["start=yesterday", "start=2026-02-30", "start=2026-05-02&end=2026-05-01", "language=xx"],
+)
+def test_a_bad_map_filter_is_a_400_that_says_what_is_wrong(app, trainer, query):
+    response = trainer.get(f"/skills-map?{query}")
+    assert response.status_code == 400
+    assert "There is a problem" in response.get_data(as_text=True)
+    assert trainer.get(f"/skills-map.csv?{query}").status_code == 303
+
+
+@pytest.mark.content("tiny")
+def test_the_group_map_in_french(app, trainer, create_user):
+    complete_as(app, create_user, "ada@example.org")
+    page = trainer.get("/skills-map", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Carte des compétences des apprenant·es" in page and "moins de 5" in page
+    assert "Trouver un partenaire local" in page
+
+
+# --- the site view -------------------------------------------------------------------------
+
+
+@pytest.mark.content("tiny")
+def test_the_site_view_shows_present_and_missing_skills_by_month(app, create_user):
+    for n in range(5):
+        complete_as(app, create_user, f"learner{n}@example.org")
+    create_user("root@example.org", role=Role.ADMIN)
+    page = signed_in(app, "root@example.org").get("/skills-map/site").get_data(as_text=True)
+    body = page.split('id="site-table-caption"')[1]
+    month = datetime.now(UTC).strftime("%Y-%m")
+    assert f">{month}</th>" in body
+    find = re.search(r"Find a local partner</th>(.*?)</tr>", body, re.S).group(1)
+    assert "Present" in find and find.rstrip().endswith("<td>5</td>")
+    run = re.search(r"Run the day</th>(.*?)</tr>", body, re.S).group(1)
+    assert "Missing" in run
+    assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="timeline-chart-title"', page)
+
+
+# --- pure rules ----------------------------------------------------------------------------
+
+
+def test_a_skill_is_shown_by_most_latest_answers_or_by_a_badge_at_its_level():
+    assert shown_levels({"a": Answered(3, 0, 2)}, {}) == {"a": 1}
+    assert shown_levels({"a": Answered(2, 2, 1)}, {}) == {}  # half is not most
+    assert shown_levels({"a": Answered(0, 0, 0)}, {"a": 3}) == {"a": 3}
+    assert shown_levels({"a": Answered(1, 1, 1)}, {"a": 2, "b": 1}) == {"a": 2, "b": 1}
+
+
+def test_first_and_latest_follow_the_order_of_answers():
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    history = [QuestionOutcome(1, "q", right, at) for right in (False, True, False, True)]
+    assert first_and_latest(history) == {"q": FirstAndLatest(False, True)}
+
+
+def test_small_counts_are_hidden_and_a_lone_hidden_cell_takes_another_with_it():
+    assert hide_small(0) == 0 and hide_small(4) is None and hide_small(5) == 5
+    assert hide_row([10, 0, 7], 17) == [10, 0, 7]
+    assert hide_row([10, 3, 7], 20) == [10, None, None]  # 3 alone could be subtracted out
+    assert hide_row([10, 3, 2, 7], 22) == [10, None, None, 7]
+    assert hide_row([3, 0, 7], 10) == [None, 0, None]  # 7 without: 3 with it
+    assert hide_row([3, 0, 0], 3) == [None, None, None]  # fewer than 5 in all: nothing
+
+
+def test_month_ends_cover_the_last_months_across_a_new_year():
+    ends = month_ends(date(2026, 2, 10), 3)
+    assert [label for label, _end in ends] == ["2025-12", "2026-01", "2026-02"]
+    assert ends[-1][1] == datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_the_self_assessment_parser_refuses_a_whole_form_for_one_bad_field():
+    class Form(dict):
+        def getlist(self, key: str) -> list[str]:
+            return self[key]
+
+    ok = Form({"before-a": ["1"], "after-a": [""], "share": ["1"], "csrf_token": ["x"]})
+    assert parse_self_assessment(ok, {"a"}) == ({"a": (1, None)}, True)
+    for bad in ({"before-a": ["1", "2"]}, {"before-a": ["²"]}, {"during-a": ["1"]}):
+        with pytest.raises(InvalidSelfAssessment):
+            parse_self_assessment(Form(bad), {"a"})

@@ -55,9 +55,15 @@ def hide_small(count: int) -> int | None:
     return None if 0 < count < SMALLEST_SHOWN else count
 
 
-def hide_row(counts: list[int]) -> list[int | None]:
-    """Counts that add up to a known total, with small ones hidden and none derivable."""
+def hide_row(counts: list[int], total: int) -> list[int | None]:
+    """Counts of ``total`` learners (levels, then those without the skill) with small ones
+    hidden and none derivable: nothing at all below 5 learners; the last count also when
+    the learners with the skill are 1 to 4; a second cell when only one is hidden."""
+    if total < SMALLEST_SHOWN:
+        return [None] * len(counts)
     hidden = {i for i, count in enumerate(counts) if 0 < count < SMALLEST_SHOWN}
+    if 0 < total - counts[-1] < SMALLEST_SHOWN:
+        hidden.add(len(counts) - 1)
     if len(hidden) == 1:
         others = sorted((count, i) for i, count in enumerate(counts) if i not in hidden)
         hidden.update(i for _count, i in others[:1])
@@ -98,7 +104,7 @@ def build_map(
     for skill in framework.skills:
         orders = [levels.get(user, {}).get(skill.id, 0) for user in learners]
         counts = [sum(order == level.order for order in orders) for level in framework.levels]
-        *at_level, missing = hide_row([*counts, orders.count(0)])
+        *at_level, missing = hide_row([*counts, orders.count(0)], len(learners))
         have = None if missing is None else len(learners) - missing
         share = None if have is None or not learners else round(100 * have / len(learners))
         raters = [user for user in learners if (user, skill.id) in ratings]
@@ -114,7 +120,7 @@ def build_map(
                 missing,
                 have,
                 share,
-                hide_small(len(raters)),
+                None if len(learners) < SMALLEST_SHOWN else hide_small(len(raters)),
                 self_rated,
                 shown,
                 gap,
@@ -131,9 +137,10 @@ def _on_scale(order: int) -> int:
 @dataclass(frozen=True)
 class TimelineRow:
     skill: Skill
-    #: Per month: learners who had shown it (at any level) by the month's end; None: 1 to 4.
+    #: Per month: learners who had shown it (at any level) by the month's end; None: 1 to 4,
+    #: or any number while fewer than 5 learners had answered a question.
     counts: tuple[int | None, ...]
-    #: Now: "present" (5 or more learners), "few" (1 to 4) or "missing" (none).
+    #: Now: "present" (5 or more learners), "missing" (none), else "few".
     status: str
 
 
@@ -156,8 +163,11 @@ def build_timeline(
             have[skill.id].append(sum(1 for mine in levels.values() if mine.get(skill.id)))
     rows = []
     for skill in framework.skills:
-        counts = have[skill.id]
-        last = counts[-1] if counts else 0
-        status = "missing" if last == 0 else "few" if last < SMALLEST_SHOWN else "present"
-        rows.append(TimelineRow(skill, tuple(hide_small(c) for c in counts), status))
+        counts = [
+            None if total < SMALLEST_SHOWN else hide_small(count)
+            for count, total in zip(have[skill.id], learners, strict=True)
+        ]
+        last = counts[-1] if counts else None
+        status = "few" if last is None else "missing" if last == 0 else "present"
+        rows.append(TimelineRow(skill, tuple(counts), status))
     return Timeline(tuple(labels), tuple(learners), tuple(rows))
