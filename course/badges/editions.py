@@ -118,7 +118,7 @@ def criteria(issuer: Issuer, badge: Badge, language: str, content: Course | None
                     gettext(
                         "It certifies these skills at the level “%(level)s”: %(skills)s.",
                         level=text(level.names, language, framework.source),
-                        skills="; ".join(names),
+                        skills=", ".join(names),
                     )
                 )
         sentences.append(
