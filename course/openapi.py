@@ -89,6 +89,37 @@ _VERDICT = {
     "required": ["status", "explanation", "checks"],
 }
 
+_NUMBER = {"type": "integer", "minimum": 0}
+_RATING = {"type": ["integer", "null"], "minimum": 1, "maximum": 4}
+_SKILLS = {
+    "type": "object",
+    "required": ["framework", "share_self_assessment", "skills"],
+    "properties": {
+        "framework": {"type": ["string", "null"], "description": "The framework's CASE UUID."},
+        "share_self_assessment": {"type": "boolean"},
+        "skills": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "level", "questions", "badges", "self_assessment", "lessons"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "identifier": {"type": "string"},
+                    "group": {"type": "string"},
+                    "level": {"type": ["string", "null"], "description": "null: not shown yet"},
+                    "questions": {"type": "object", "additionalProperties": _NUMBER},
+                    "badges": {"type": "array", "items": {"type": "string"}},
+                    "self_assessment": {
+                        "type": "object",
+                        "properties": {"before": _RATING, "after": _RATING},
+                    },
+                    "lessons": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+        },
+    },
+}
+
 _AWARDS = {
     "type": "object",
     "properties": {
@@ -140,6 +171,7 @@ def document() -> dict[str, Any]:
                 "Error": _ERROR,
                 "Verdict": _VERDICT,
                 "Awards": _AWARDS,
+                "Skills": _SKILLS,
             },
         },
         "paths": {
@@ -175,6 +207,17 @@ def document() -> dict[str, Any]:
                     "security": [{"session": []}],
                     "responses": {
                         "200": _json_response("My awards.", "Awards"),
+                        "401": _json_response("Not signed in.", "Error"),
+                    },
+                }
+            },
+            "/api/v1/me/skills": {
+                "get": {
+                    "summary": "Every skill of the framework with the level I have shown",
+                    "operationId": "getMySkills",
+                    "security": [{"session": []}],
+                    "responses": {
+                        "200": _json_response("My skills, evidence and ratings.", "Skills"),
                         "401": _json_response("Not signed in.", "Error"),
                     },
                 }

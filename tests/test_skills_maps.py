@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from content_examples import write_course
 from helpers import complete_module, csrf_token, form_fields, signed_in
@@ -137,6 +138,17 @@ def test_quiz_answers_alone_show_aware_when_most_are_right_the_latest_time(app, 
         "right_first_try": 0,
         "right_latest": 2,
     }
+
+
+@pytest.mark.content("tiny")
+def test_the_api_answers_as_its_openapi_document_says(app, completed_learner):
+    ada = completed_learner("first-edit-a-thon")
+    post_ratings(ada.client, {"before-find-a-partner": "2"})
+    document = ada.client.get("/api/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/me/skills"]["get"]
+    assert set(operation["responses"]) == {"200", "401"}
+    schema = document["components"]["schemas"]["Skills"]
+    jsonschema.Draft202012Validator(schema).validate(ada.client.get("/api/v1/me/skills").get_json())
 
 
 @pytest.mark.content("tiny")
