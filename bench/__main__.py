@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
 
 
 def prepare(use_postgresql: bool, quick: bool) -> Run:
-    """A scratch folder with a fresh course instance (`flask init`), and the run that uses it."""
+    """A scratch folder with a fresh course instance (`course init`), and the run that uses it."""
     work = Path(tempfile.mkdtemp(prefix="course-bench-"))
     instance = work / "instance"
     instance.mkdir()
@@ -68,7 +68,7 @@ def prepare(use_postgresql: bool, quick: bool) -> Run:
     if use_postgresql:
         env["COURSE_DATABASE_URL"] = os.environ["COURSE_TEST_DATABASE_URL"]
     subprocess.run(
-        [str(ROOT / ".venv/bin/flask"), "--app", "course", "init"],
+        [str(ROOT / ".venv/bin/course"), "init"],
         env=env,
         cwd=ROOT,
         check=True,

@@ -191,7 +191,7 @@ def startup_and_check(run: Run) -> dict[str, float]:
     startup = time.perf_counter() - start
     start = time.perf_counter()
     subprocess.run(
-        [str(ROOT / ".venv/bin/flask"), "--app", "course", "content", "check"],
+        [str(ROOT / ".venv/bin/course"), "content", "check"],
         env=child,
         cwd=ROOT,
         capture_output=True,
