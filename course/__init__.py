@@ -25,6 +25,9 @@ from .badges.privacy import export_data as badges_export
 from .badges.privacy import forget_holder
 from .badges.services import award_earned
 from .badges.views import bp as badges_bp
+from .cohorts import membership as cohorts
+from .cohorts.cli import hubs_group
+from .cohorts.views import bp as cohorts_bp
 from .cli import init_command
 from .cli.content import content_group
 from .config import ConfigError
@@ -115,6 +118,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(openapi_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(verification_bp)
+    app.register_blueprint(cohorts_bp)
     app.register_blueprint(skills_public_bp)
     app.register_blueprint(badge_editions_bp)
     app.register_blueprint(skills_bp)
@@ -131,6 +135,15 @@ def _register_features(app: Flask) -> None:
     app.cli.add_command(content_group)
     app.cli.add_command(badges_group)
     app.cli.add_command(initiatives_group)
+    app.cli.add_command(hubs_group)
+    app.extensions["course_exporters"].append(cohorts.export_data)
+    app.extensions["course_deletion_hooks"].append(cohorts.forget)
+    # Cohorts, heard of without being imported: a join code at sign-up and the landing after
+    # confirmation (accounts), a workshop's budget (ratelimit), announcements (learning).
+    app.extensions["course_signup_notice"] = cohorts.signup_notice
+    app.extensions["course_confirmation_hooks"] = [cohorts.after_confirmation]
+    app.extensions["course_code_budget"] = cohorts.code_budget
+    app.extensions["course_my_learning_notices"] = [cohorts.my_learning_notices]
 
 
 def saved_language() -> str | None:

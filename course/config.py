@@ -61,6 +61,13 @@ DEFAULTS: dict[str, Any] = {
     "SIGNUP_LIMIT_PER_ADDRESS": "10 per hour",
     "RESET_LIMIT_PER_ADDRESS": "10 per hour",
     "VERIFY_LIMIT_PER_ADDRESS": "60 per minute",
+    # Cohorts: a valid, open cohort code raises an address's sign-up and sign-in budget to
+    # the cohort's size (course/ratelimit.py); a cohort with no size counts as this many.
+    "COHORT_DEFAULT_BUDGET": 50,
+    "COHORT_CODE_LIMIT_PER_ADDRESS": "300 per 10 minutes",
+    "COHORT_ANNOUNCE_LIMIT": "10 per day",
+    # An archived cohort keeps its member views this long, then only its counts.
+    "COHORT_RETENTION_DAYS": 90,
     # Number of reverse proxies in front of the server that set X-Forwarded-* headers.
     "PROXY_HOPS": 0,
     "SESSION_DAYS": 30,

@@ -1,8 +1,8 @@
 """Translated error pages: a title and a sentence of what to do, never a traceback.
 
-Two refusals keep what a person sent: an expired form (CSRF) and storage that cannot be
-written just now (a read-only or full database, a write lock held too long: 503 with
-``Retry-After``). A form view marked with :func:`keeps_input` is then called again to show
+Three refusals keep what a person sent: an expired form (CSRF), too many attempts (429, a
+rate limit) and storage that cannot be written just now (a read-only or full database, a
+write lock held too long: 503 with ``Retry-After``). A form view marked with :func:`keeps_input` is then called again to show
 itself with the input intact (never a password) and a message; it must check
 :func:`refusal` before acting, so that it shows the form instead of saving.
 """
@@ -66,7 +66,8 @@ def keeps_input(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def refusal() -> str | None:
-    """Why this request's form is being shown again: ``"csrf"``, ``"storage"`` or None."""
+    """Why this request's form is being shown again: ``"csrf"``, ``"storage"``,
+    ``"ratelimit"`` (429, too many attempts) or None."""
     return g.get("refused")
 
 
@@ -80,6 +81,8 @@ def refusal_message() -> str | None:
                 "in a few minutes."
             )
         )
+    if refusal() == "ratelimit":
+        return str(_l("Too many attempts from here: please wait a few minutes, then send it again."))
     if refusal() == "csrf":
         return str(
             _l(
@@ -168,7 +171,11 @@ def init_errors(app: Flask) -> None:
     app.add_template_global(refusal_message)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[object, int]:
+    def http_error(error: HTTPException) -> object:
+        if error.code == 429:  # a form comes back with what was typed (never a password)
+            shown = _show_again("ratelimit", 429) if not request.path.startswith("/api/") else None
+            if shown is not None:
+                return shown
         if request.path.startswith("/api/"):  # API clients get JSON, in the same words
             code = error.code or 500
             title, message = MESSAGES.get(code, MESSAGES[500])

@@ -96,12 +96,17 @@ class RegisterForm(FlaskForm):
     display_name = _display_name()
     email = _email()
     password = _new_password()
+    #: A cohort's join code: sign up, confirm, and land in the cohort.
+    cohort = HiddenField()
+    cohort_consent = BooleanField(_l("I agree that the cohort's leads see what is listed above."))
 
 
 class LoginForm(FlaskForm):
     email = _email()
     password = _current_password()
     next = HiddenField()
+    #: A cohort's join code, which raises the address's sign-in budget (course.ratelimit).
+    cohort = HiddenField()
 
 
 class ResetRequestForm(FlaskForm):

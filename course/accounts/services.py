@@ -119,16 +119,21 @@ def _send(user: User, subject: LazyString, template: str, **context: object) -> 
         )
 
 
-def _send_confirmation(user: User) -> None:
-    link = url_for("accounts.confirm", token=make_token(user, "confirm"), _external=True)
+def _send_confirmation(user: User, carry: dict[str, str] | None = None) -> None:
+    # ``carry``: more query parameters for the link, e.g. the cohort to join once confirmed.
+    token = make_token(user, "confirm")
+    link = url_for("accounts.confirm", token=token, _external=True, **(carry or {}))
     _send(user, lazy_gettext("Confirm your email address"), "accounts/email/confirm.txt", link=link)
 
 
 # --- services ------------------------------------------------------------------------------
 
 
-def register(display_name: str, email: str, password: str, locale: str | None) -> None:
-    """Create an unconfirmed account and email a confirmation link.
+def register(
+    display_name: str, email: str, password: str, locale: str | None, carry: dict | None = None
+) -> None:
+    """Create an unconfirmed account and email a confirmation link (its query carries
+    ``carry``: the cohort a learner agreed to join, say).
 
     When the address already has an account, nothing changes and its owner is emailed
     instead; the caller cannot tell the two cases apart.
@@ -151,7 +156,7 @@ def register(display_name: str, email: str, password: str, locale: str | None) -
         except IntegrityError:  # the same address signed up at the same moment
             existing = find_user(email)
         else:
-            _send_confirmation(user)
+            _send_confirmation(user, carry)
             return
     if existing is not None:
         _send(

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from ..errors import keeps_input, refusal
 from ..i18n import supported
-from ..ratelimit import limiter
+from ..ratelimit import address_budget, limiter
 from ..security import safe_next
 from . import devices, forms, services
 from .auth import current_user, login_required, sign_in, sign_out
@@ -43,22 +43,37 @@ def _limit(setting: str) -> Callable[[], str]:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_limit("SIGNUP_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(**address_budget("SIGNUP_LIMIT_PER_ADDRESS"), methods=["POST"])
 @keeps_input
 def register() -> Page:
     """Sign up. The answer is the same whether or not the address already has an account."""
     if current_user():
         return redirect(url_for("accounts.settings"))
     form = forms.RegisterForm()
+    if request.method == "GET":
+        form.cohort.data = request.args.get("cohort", "")[:40]
+    notice = _cohort_notice(form.cohort.data)  # (what joining shows, its signed ticket)
+    carry = {"cohort": notice[1]} if notice and notice[1] else {}
+    error = None
     if form.validate_on_submit() and not refusal():
-        services.register(
-            form.display_name.data,
-            form.email.data,
-            form.password.data,
-            supported(str(get_locale())),
-        )
-        return redirect(url_for("accounts.check_inbox", reason="register"), code=303)
-    return _form_page("accounts/register.html", form)
+        if carry and not form.cohort_consent.data:
+            error = _("Tick the box to join the cohort, or sign up without joining.")
+        else:
+            services.register(
+                form.display_name.data,
+                form.email.data,
+                form.password.data,
+                supported(str(get_locale())),
+                carry=carry,
+            )
+            return redirect(url_for("accounts.check_inbox", reason="register"), code=303)
+    return _form_page("accounts/register.html", form, cohort_notice=notice, error=error)
+
+
+def _cohort_notice(code: str | None) -> tuple[Any, str | None] | None:
+    """What the cohorts feature says of a code brought to sign-up (``course_signup_notice``)."""
+    describe = current_app.extensions.get("course_signup_notice")
+    return describe(code[:40]) if describe and code else None
 
 
 @bp.get("/check-your-inbox")
@@ -84,12 +99,17 @@ def confirm() -> Page:
             return render_template("accounts/link_invalid.html", message=str(error)), 400
         sign_in(user)
         flash(_("Your email address is confirmed. Welcome!"), "success")
-        return redirect(url_for("main.home"), code=303)
+        target = url_for("main.home")
+        for hook in current_app.extensions.get("course_confirmation_hooks", ()):
+            target = hook(user, request.args) or target  # e.g. join the cohort of the link
+        return redirect(target, code=303)
     return _form_page("accounts/confirm.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], exempt_when=devices.is_trusted)
+@limiter.limit(
+    **address_budget("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], exempt_when=devices.is_trusted
+)
 @limiter.limit(
     _limit("LOGIN_LIMIT_PER_ACCOUNT"),
     methods=["POST"],
@@ -112,6 +132,7 @@ def login() -> Page:
     form = forms.LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
+        form.cohort.data = request.args.get("cohort", "")[:40]  # a workshop's larger budget
     error = None
     if form.validate_on_submit() and not refusal():
         try:

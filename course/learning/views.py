@@ -259,10 +259,13 @@ def quiz_result(module_id: str, quiz_id: str) -> str:
 @bp.get("/my-learning")
 @login_required
 def my_learning() -> str:
-    """Every module's progress, and where to pick up."""
+    """Every module's progress, where to pick up, and news from one's cohorts."""
+    user = current_user()
+    hooks = current_app.extensions.get("course_my_learning_notices", ())
     return render_template(
         "learning/my_learning.html",
         progress=progress(course(), current_record()),
+        notices=[notice for hook in hooks for notice in hook(user)] if user else [],
     )
 
 
