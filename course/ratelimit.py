@@ -14,8 +14,9 @@ import random
 import time
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
+from limits import parse
 from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, create_engine, delete, select, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -128,6 +129,39 @@ def hashed_key(kind: str, value: str) -> str:
 
 
 limiter = Limiter(key_func=client_address, strategy="fixed-window")
+
+#: An address's budget for one flow in shares: a request spends ``SHARES // allowed``, so the
+#: same counter allows the setting's number of plain requests, or more with a cohort code.
+SHARES = 1_000_000_000
+
+
+def address_budget(setting: str) -> dict[str, Any]:
+    """``limiter.limit`` arguments for the per-address limit ``setting`` ("10 per hour"),
+    raised to the cohort's size for requests that carry a valid, open cohort code.
+
+    A workshop's forty people behind one address then all get in, while requests without a
+    code still meet the plain limit, counted on the same counter: after forty coded sign-ups
+    the address has spent its budget, and an eleventh plain one is refused. The code is the
+    form's ``cohort`` field; the factory names who checks it (``course_code_budget``).
+    """
+
+    def limit_value() -> str:
+        item = parse(current_app.config[setting])
+        return f"{SHARES} per {item.multiples} {item.GRANULARITY.name}"
+
+    def cost() -> int:
+        return SHARES // max(parse(current_app.config[setting]).amount, code_budget() or 0)
+
+    return {"limit_value": limit_value, "cost": cost}
+
+
+def code_budget() -> int | None:
+    """The size of the cohort whose valid, open code this request carries, if any."""
+    if "code_budget" not in g:
+        check = current_app.extensions.get("course_code_budget")
+        code = request.form.get("cohort") if request.method == "POST" else None
+        g.code_budget = check(code) if check and code else None
+    return g.code_budget
 
 
 def init_ratelimit(app: Flask) -> None:
