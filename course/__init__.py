@@ -16,7 +16,11 @@ from flask import Flask
 from . import config as settings
 from .accounts.auth import current_user, has_session, init_auth
 from .accounts.cli import users
+from .accounts.identities import export_data as wikimedia_export
+from .accounts.oauth_views import bp as wikimedia_bp
 from .accounts.views import bp as accounts_bp
+from .accounts.wikimedia import init_wikimedia
+from .accounts.wikimedia import is_enabled as wikimedia_enabled
 from .authoring.views import bp as authoring_bp
 from .badges.cli import badges_group
 from .badges.edition_views import bp as badge_editions_bp
@@ -75,6 +79,7 @@ def create_app(
     init_ratelimit(app)  # before the database hooks: its counters commit on their own
     init_db(app)
     init_auth(app)
+    init_wikimedia(app)  # "Sign in with Wikimedia", only when configured
     init_i18n(app, saved_language=saved_language)
     csrf.init_app(app)
     init_content(app, load_now=load_content)
@@ -112,6 +117,8 @@ def _register_features(app: Flask) -> None:
     """Blueprints, the hooks through which features hear of each other, and commands."""
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    if wikimedia_enabled(app):  # unconfigured, none of its pages exists
+        app.register_blueprint(wikimedia_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(learning_bp)
@@ -123,12 +130,15 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(badge_editions_bp)
     app.register_blueprint(skills_bp)
     app.extensions["course_exporters"] = [
+        wikimedia_export,
         learning_export,
         badges_export,
         library_export,
         skills_export,
     ]
     app.extensions["course_completion_hooks"] = [award_earned]
+    # A Wikimedia account chose how badges name it: award what was waiting.
+    app.extensions["course_recipient_hooks"] = [award_earned]
     app.extensions["course_deletion_hooks"] = [forget_holder, forget_contributor, forget_ratings]
     app.cli.add_command(init_command)
     app.cli.add_command(users)

@@ -79,6 +79,10 @@ DEFAULTS: dict[str, Any] = {
     # The badge issuer, as verifiers and backpacks show it.
     "ISSUER_NAME": "GLAM and gender course",
     "ISSUER_EMAIL": None,
+    # Sign in with Wikimedia (OAuth 2.0 on Meta-Wiki): off until a client id and secret are set.
+    "WIKIMEDIA_CLIENT_ID": None,
+    "WIKIMEDIA_CLIENT_SECRET": None,
+    "WIKIMEDIA_OAUTH_BASE": "https://meta.wikimedia.org/w/rest.php/oauth2/",
 }
 
 #: Settings that may come from ``COURSE_<NAME>`` environment variables, and their types.
@@ -100,6 +104,9 @@ ENVIRONMENT: dict[str, type] = {
     "PROXY_HOPS": int,
     "ISSUER_NAME": str,
     "ISSUER_EMAIL": str,
+    "WIKIMEDIA_CLIENT_ID": str,
+    "WIKIMEDIA_CLIENT_SECRET": str,
+    "WIKIMEDIA_OAUTH_BASE": str,
 }
 
 
@@ -165,6 +172,37 @@ def validate(config: dict[str, Any]) -> list[str]:
         problems.append("RATELIMIT_STORAGE must be db, memory, or a redis:// URL.")
     if int(config.get("PROXY_HOPS", 0)) < 0:
         problems.append("PROXY_HOPS cannot be negative.")
+    problems.extend(_wikimedia_problems(config))
+    return problems
+
+
+def wikimedia_configured(config: dict[str, Any]) -> bool:
+    """Whether "Sign in with Wikimedia" is on: a client id and a secret are both set."""
+    return bool(config.get("WIKIMEDIA_CLIENT_ID") and config.get("WIKIMEDIA_CLIENT_SECRET"))
+
+
+def _wikimedia_problems(config: dict[str, Any]) -> list[str]:
+    problems = []
+    if bool(config.get("WIKIMEDIA_CLIENT_ID")) != bool(config.get("WIKIMEDIA_CLIENT_SECRET")):
+        problems.append(
+            "Set both WIKIMEDIA_CLIENT_ID and WIKIMEDIA_CLIENT_SECRET (the consumer's key and "
+            "secret from Meta-Wiki's Special:OAuthConsumerRegistration), or neither."
+        )
+    base = urlsplit(config.get("WIKIMEDIA_OAUTH_BASE") or "")
+    loopback = base.hostname in {"127.0.0.1", "localhost", "::1"}
+    if (
+        not base.hostname
+        or base.scheme not in {"https", "http"}
+        or (base.scheme == "http" and not loopback)
+        or base.query
+        or base.fragment
+        or not base.path.endswith("/")
+    ):
+        problems.append(
+            "WIKIMEDIA_OAUTH_BASE must be an https:// URL ending in /, such as "
+            "https://meta.wikimedia.org/w/rest.php/oauth2/ (plain http only on loopback, "
+            f"for tests; got {config.get('WIKIMEDIA_OAUTH_BASE')!r})."
+        )
     return problems
 
 

@@ -145,3 +145,9 @@ class ConfirmForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A button only, for state changes such as signing out."""
+
+
+class BadgeEmailForm(FlaskForm):
+    """The address a Wikimedia account's badges should name, confirmed by an emailed link."""
+
+    email = _email()

@@ -61,8 +61,10 @@ def hash_password(password: str) -> str:
 
 
 def _password_matches(user: User | None, password: str) -> bool:
+    # An account made with Wikimedia may have no password: it never matches one.
+    stored = user.password_hash if user else None
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(user)
+        return _hasher.verify(stored or _DUMMY_HASH, password) and bool(stored)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -81,7 +83,7 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 def _fingerprint(user: User) -> str:
     # Changes whenever the password does, so a reset link works once and dies with a new password.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def make_token(user: User, purpose: str) -> str:
@@ -259,8 +261,11 @@ def export_data(user: User) -> dict[str, object]:
 
 
 def delete_account(user: User, password: str) -> None:
-    """Erase ``user`` and everything attached to them, after checking their password."""
-    if not _password_matches(user, password):
+    """Erase ``user`` and everything attached to them, after checking their password.
+
+    An account made with Wikimedia that has no password is deleted on its owner's word.
+    """
+    if user.password_hash and not _password_matches(user, password):
         raise InvalidCredentials(gettext("Your password is incorrect."))
     for hook in current_app.extensions.get("course_deletion_hooks", ()):
         hook(user)  # e.g. badges already published are revoked, not left dangling

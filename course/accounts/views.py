@@ -24,7 +24,7 @@ from ..errors import keeps_input, refusal
 from ..i18n import supported
 from ..ratelimit import address_budget, limiter
 from ..security import safe_next
-from . import devices, forms, services
+from . import devices, forms, identities, services
 from .auth import current_user, login_required, sign_in, sign_out
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -199,7 +199,7 @@ def settings() -> Page:
         services.update_profile(user, form.display_name.data)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.settings"), code=303)
-    return _form_page("accounts/settings.html", form)
+    return _form_page("accounts/settings.html", form, can_unlink=identities.can_unlink(user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -242,12 +242,14 @@ def export() -> Response:
 @login_required
 @keeps_input
 def delete() -> Page:
-    """Delete my account, after my password and an explicit confirmation."""
+    """Delete my account, after my password (if it has one) and an explicit confirmation."""
     form = forms.DeleteAccountForm()
+    if not current_user().password_hash:
+        del form.password  # a Wikimedia account with no password: the box is enough
     error = None
     if form.validate_on_submit() and not refusal():
         try:
-            services.delete_account(current_user(), form.password.data)
+            services.delete_account(current_user(), form.password.data if form.password else "")
         except services.InvalidCredentials as problem:
             error = str(problem)
         else:

@@ -17,6 +17,7 @@ from typing import Any
 from ..content.model import Badge
 from . import editions
 from .jsonld import CREDENTIALS_V2, OB_V3
+from .recipients import OB3_IDENTITY_TYPES
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 STATUS_LIST_BITS = 131_072  # 16 KB, the minimum size that hides who was revoked
@@ -59,6 +60,8 @@ class AwardFacts:
     issued_at: datetime
     expires_at: datetime | None
     evidence_names: tuple[str, ...]
+    #: "email", or "url" when the holder chose to be named by their Wikimedia user page.
+    recipient_type: str = "email"
     #: The edition (language) it was issued in; None: the issuer's language.
     language: str | None = None
 
@@ -124,7 +127,7 @@ def ob2_assertion(issuer: Issuer, facts: AwardFacts) -> dict[str, Any]:
         "type": "Assertion",
         "id": issuer.url(f"/badges/ob2/assertions/{facts.uid}"),
         "recipient": {
-            "type": "email",
+            "type": facts.recipient_type,
             "hashed": True,
             "salt": facts.salt,
             "identity": facts.recipient_hash,
@@ -212,7 +215,7 @@ def ob3_credential(issuer: Issuer, facts: AwardFacts) -> dict[str, Any]:
                 {
                     "type": "IdentityObject",
                     "identityHash": facts.recipient_hash,
-                    "identityType": "emailAddress",
+                    "identityType": OB3_IDENTITY_TYPES[facts.recipient_type],
                     "hashed": True,
                     "salt": facts.salt,
                 }

@@ -28,9 +28,11 @@ class Award(db.Model):
     badge_id: Mapped[str] = mapped_column(String(64), index=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    #: Random per award; the recipient is published only as sha256(email + salt).
+    #: Random per award; the recipient is published only as sha256(email or URL + salt).
     salt: Mapped[str] = mapped_column(String(64))
     recipient_hash: Mapped[str] = mapped_column(String(80))
+    #: What the hash is of: "email", or "url" (the holder's Wikimedia user page).
+    recipient_type: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
     #: The learner's choice to show their display name on the public page.
     show_name: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The signed OpenBadgeCredential (OB 3.0) as issued, exactly.

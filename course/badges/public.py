@@ -18,7 +18,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..clock import aware
-from . import dataintegrity, documents, multibase
+from . import dataintegrity, documents, multibase, recipients
 from . import services as _services
 from .baking import (
     OB2_KEYWORD,
@@ -59,8 +59,8 @@ OB2_NAMESPACE = "http://openbadges.org"
 class AwardRecord:
     """One award as other features may read it: what, when, whether revoked; never who.
 
-    The holder appears only as the salted hash of their email, which :meth:`issued_to`
-    compares. Moments are timezone-aware (UTC).
+    The holder appears only as the salted hash of their email (or of their Wikimedia user
+    page URL), which :meth:`issued_to` compares. Moments are timezone-aware (UTC).
     """
 
     uid: str
@@ -73,6 +73,8 @@ class AwardRecord:
     _recipient_hash: str = field(repr=False)
     #: The signed OB 3.0 credential as issued (JSON text).
     _credential: str = field(repr=False)
+    #: What the hash is of: "email" or "url".
+    _recipient_type: str = field(default="email", repr=False)
 
     @property
     def issued_on(self) -> str:
@@ -85,8 +87,12 @@ class AwardRecord:
         return documents.timestamp(self.expires_at) if self.expires_at else None
 
     def issued_to(self, email: str) -> bool:
-        """Whether it was issued to ``email`` (compared through the salted hash)."""
-        return documents.recipient_hash(email, self._salt) == self._recipient_hash
+        """Whether it was issued to ``email``, or to a user page URL (through the salted hash)."""
+        if recipients.is_url(email):
+            digest, kind = recipients.url_recipient_hash(email, self._salt), "url"
+        else:
+            digest, kind = documents.recipient_hash(email, self._salt), "email"
+        return kind == self._recipient_type and digest == self._recipient_hash
 
     def is_credential(self, document: Any) -> bool:
         """Whether ``document`` is exactly the OB 3.0 credential signed for this award."""
@@ -108,6 +114,7 @@ def find_award(uid: str) -> AwardRecord | None:
         _salt=award.salt,
         _recipient_hash=award.recipient_hash,
         _credential=award.credential,
+        _recipient_type=award.recipient_type or "email",
     )
 
 

@@ -15,19 +15,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import current_app, flash, has_request_context
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from .. import clock
 from ..accounts.models import User
+from ..accounts.recipients import badge_recipient
 from ..clock import aware
 from ..content.model import Badge, Course
 from ..contentstore import course as current_course
 from ..db import insert_ignoring_duplicates
 from ..extensions import db
 from ..learning.services import best_scores, completed_modules
-from . import dataintegrity, documents
+from . import dataintegrity, documents, editions, recipients
 from .baking import bake_png, bake_svg
 from .keys import KeyStore
 from .models import AuditEntry, Award
@@ -67,8 +68,17 @@ def _scores_reach(user: User, course: Course, badge: Badge) -> bool:
 
 
 def award_earned(user: User, module: Any = None) -> list[Award]:
-    """Award every badge ``user`` has earned and does not hold yet; return the new awards."""
+    """Award every badge ``user`` has earned and does not hold yet; return the new awards.
+
+    A learner whom no badge can name yet (a Wikimedia account without a confirmed email,
+    that did not choose its user page) is told that a badge waits; accounts calls this
+    again once they chose (``course_recipient_hooks``).
+    """
     course = current_course()
+    if badge_recipient(user) is None:
+        if earned_badges(user, course) and has_request_context():
+            flash(gettext("A badge is waiting: choose on “My account” how it names you."), "info")
+        return []
     new = []
     for badge in earned_badges(user, course):
         award = issue(user, badge, course)
@@ -79,9 +89,14 @@ def award_earned(user: User, module: Any = None) -> list[Award]:
 
 def issue(user: User, badge: Badge, course: Course) -> Award | None:
     """Create and sign the award of ``badge`` for ``user``; None if they already hold it."""
+    recipient = badge_recipient(user)
+    if recipient is None:
+        return None
+    kind, identity = recipient
     issued_at = clock.now().replace(microsecond=0)
     salt = secrets.token_hex(16)
     uid = secrets.token_hex(16)
+    hash_of = recipients.url_recipient_hash if kind == "url" else documents.recipient_hash
     added = insert_ignoring_duplicates(
         Award,
         uid=uid,
@@ -90,7 +105,8 @@ def issue(user: User, badge: Badge, course: Course) -> Award | None:
         issued_at=issued_at,
         expires_at=issued_at + badge.valid_for if badge.valid_for else None,
         salt=salt,
-        recipient_hash=documents.recipient_hash(user.email, salt),
+        recipient_hash=hash_of(identity, salt),
+        recipient_type=kind,
         show_name=False,
         credential="",
         evidence=json.dumps(_evidence(user, badge)),
@@ -98,7 +114,9 @@ def issue(user: User, badge: Badge, course: Course) -> Award | None:
     if not added:
         return None
     award = db.session.scalars(select(Award).where(Award.uid == uid)).one()
-    award.credential = json.dumps(sign_credential(award, badge), ensure_ascii=False)
+    # Issued in the learner's language when the badge has an edition in it.
+    language = user.locale if user.locale in badge.names else None
+    award.credential = json.dumps(sign_credential(award, badge, language), ensure_ascii=False)
     db.session.flush()
     return award
 
@@ -112,7 +130,11 @@ def _evidence(user: User, badge: Badge) -> list[dict[str, str]]:
     ]
 
 
-def facts(award: Award, badge: Badge, course: Course | None = None) -> documents.AwardFacts:
+def facts(
+    award: Award, badge: Badge, course: Course | None = None, language: str | None = None
+) -> documents.AwardFacts:
+    """What the documents of ``award`` say, in its edition's language (read from its
+    credential once signed; ``language`` while signing it)."""
     course = course or current_course()
     names = []
     for entry in json.loads(award.evidence or "[]"):
@@ -137,12 +159,14 @@ def facts(award: Award, badge: Badge, course: Course | None = None) -> documents
         issued_at=aware(award.issued_at),
         expires_at=aware(award.expires_at),
         evidence_names=tuple(names),
+        recipient_type=award.recipient_type or "email",
+        language=language or editions.award_language(award.credential, issuer().language),
     )
 
 
-def sign_credential(award: Award, badge: Badge) -> dict[str, Any]:
+def sign_credential(award: Award, badge: Badge, language: str | None = None) -> dict[str, Any]:
     key = keystore().current()
-    unsigned = documents.ob3_credential(issuer(), facts(award, badge))
+    unsigned = documents.ob3_credential(issuer(), facts(award, badge, language=language))
     method = f"{issuer().ob3_id}#{key.multikey}"
     return dataintegrity.sign(unsigned, key.private, method, documents.timestamp(award.issued_at))
 

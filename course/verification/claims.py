@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..clock import now
 from .reading import Unreadable, credential_types
-from .verdict import Verdict, record_no_email, record_recipient
+from .verdict import Verdict, is_url, record_no_email, record_recipient
 
 #: A credential counts as started this much before its start, and as over this much after its end.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -139,14 +139,16 @@ def check_recipient(verdict: Verdict, credential: dict[str, Any], email: str | N
     subject = credential.get("credentialSubject")
     identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
     identifiers = identifiers if isinstance(identifiers, list) else [identifiers]
+    url = is_url(email)
+    kinds = {"ext:url", "url", "identifier"} if url else {"emailAddress"}
     matches = any(
         isinstance(i, dict)
         and isinstance(i.get("identityHash"), str)
-        and i.get("identityType") == "emailAddress"
+        and i.get("identityType") in kinds
         and _hash_matches(i["identityHash"], i.get("salt"), email)
         for i in identifiers
     )
-    return record_recipient(verdict, matches)
+    return record_recipient(verdict, matches, url)
 
 
 def describe_credential(verdict: Verdict, credential: dict[str, Any]) -> None:

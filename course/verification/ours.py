@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ..badges.public import AwardRecord, issuer
 from ..clock import now
 from ..contentstore import course
-from .verdict import Verdict, record_no_email, record_recipient
+from .verdict import Verdict, is_url, record_no_email, record_recipient
 
 
 def _describe_award(verdict: Verdict, award: AwardRecord) -> None:
@@ -57,7 +57,7 @@ def verdict_for_award(
         return verdict
     verdict.add("in_validity_period", True, _l("It is within its validity period."))
     if email:
-        if not record_recipient(verdict, award.issued_to(email)):
+        if not record_recipient(verdict, award.issued_to(email), is_url(email)):
             return verdict
     else:
         record_no_email(verdict)

@@ -17,7 +17,7 @@ from .ob2 import verify_ob2
 from .ob3 import verify_credential
 from .ours import verdict_for_award
 from .reading import NotABadge, Submission, Unreadable, read_text, read_upload, strict_json
-from .verdict import Verdict
+from .verdict import Verdict, is_url
 
 
 def _unreadable(error: Unreadable) -> Verdict:
@@ -28,9 +28,13 @@ def _unreadable(error: Unreadable) -> Verdict:
 
 
 def normal_email(email: str | None) -> str | None:
-    """The email as compared with recipients (trimmed, lower case); None when empty."""
-    email = (email or "").strip().lower()
-    return email or None
+    """The claimed holder as compared with recipients; None when empty.
+
+    An email is trimmed and lower-cased; a user page URL (``https://…``) only trimmed, since
+    a wiki title keeps its case.
+    """
+    email = (email or "").strip()
+    return (email if is_url(email) else email.lower()) or None
 
 
 def verify_submission(submission: Submission, email: str | None) -> Verdict:

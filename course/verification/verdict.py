@@ -113,14 +113,27 @@ class Verdict:
         }
 
 
-def record_recipient(verdict: Verdict, matches: bool) -> bool:
-    """Note whether the badge is the given email's; a mismatch decides the verdict."""
+def is_url(identity: str) -> bool:
+    """Whether a claimed holder is a user page URL rather than an email address."""
+    return identity.lower().startswith(("https://", "http://"))
+
+
+def record_recipient(verdict: Verdict, matches: bool, url: bool = False) -> bool:
+    """Note whether the badge is the given email's (or user page's); a mismatch decides."""
     if matches:
-        verdict.add("recipient", True, _l("It was issued to the email address given."))
+        verdict.add("recipient", True, _RECIPIENT[url, True])
     else:
-        verdict.add("recipient", False, _l("It was not issued to the email address given."))
+        verdict.add("recipient", False, _RECIPIENT[url, False])
         verdict.status = "recipient_mismatch"
     return matches
+
+
+_RECIPIENT = {
+    (False, True): _l("It was issued to the email address given."),
+    (False, False): _l("It was not issued to the email address given."),
+    (True, True): _l("It was issued to the user page given."),
+    (True, False): _l("It was not issued to the user page given."),
+}
 
 
 def record_no_email(verdict: Verdict) -> None:

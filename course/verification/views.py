@@ -19,7 +19,7 @@ bp = Blueprint("verification", __name__, template_folder="templates")
 
 MAX_BULK_ROWS = 200
 MAX_BULK_FILES = 20
-MAX_EMAIL = 254
+MAX_EMAIL = 1000  # an email (254 at most) or a Wikimedia user page URL
 
 
 def _limit() -> str:
@@ -66,6 +66,7 @@ def _render(verdict: Verdict | None, status: int = 200, **form: str) -> tuple[st
         explanations=EXPLANATIONS,
         form=form,
         max_megabytes=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        max_identity=MAX_EMAIL,
     )
     return page, status
 
