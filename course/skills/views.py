@@ -15,6 +15,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -68,7 +69,8 @@ def save_self_assessment() -> Any:
             _("Nothing was saved: ratings go from 1 to 4, for the skills listed here only.")
         )
     services.save_self_assessment(user, ratings, share)
-    return redirect(url_for("skills.my_skills", saved=1, _anchor="self-assessment"), code=303)
+    flash(_("Your self-assessment was saved."), "success")
+    return redirect(url_for("skills.my_skills", _anchor="self-assessment"), code=303)
 
 
 @bp.get("/api/v1/me/skills")
