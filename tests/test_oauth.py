@@ -84,7 +84,10 @@ def refused(answer: Any, words: str) -> None:
 
 @pytest.mark.settings(WIKIMEDIA_CLIENT_ID=None, WIKIMEDIA_CLIENT_SECRET=None)
 def test_unconfigured_the_server_has_no_wikimedia_button_nor_pages(app, client, create_user):
+    from course.security import CONTENT_SECURITY_POLICY
+
     assert "Sign in with Wikimedia" not in client.get("/login").get_data(as_text=True)
+    assert client.get("/login").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert client.post("/login/wikimedia").status_code == 404
     assert client.get("/login/wikimedia/callback?state=x&code=y").status_code == 404
     create_user()
@@ -363,3 +366,11 @@ def test_a_user_page_credential_still_validates_against_1edtechs_schema(app, cli
     jsonschema.validate(
         credential, json.loads(schema_file.read_text()), cls=jsonschema.Draft201909Validator
     )
+
+
+def test_only_the_button_pages_may_post_forms_to_the_provider(client, wiki):
+    from course.security import CONTENT_SECURITY_POLICY
+
+    allowed = f"form-action 'self' {origin(wiki.provider).rstrip('/')}"
+    assert allowed in client.get("/login").headers["Content-Security-Policy"]
+    assert client.get("/register").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY

@@ -26,6 +26,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from ..config import wikimedia_configured
+from ..security import CONTENT_SECURITY_POLICY
 from .models import WIKIMEDIA_USERNAME_MAX, User
 from .services import AccountError
 
@@ -66,10 +67,29 @@ def init_wikimedia(app: Flask) -> None:
                 "default_timeout": _TIMEOUT,
             },
         )
+        _allow_form_posts_to_provider(app, base)
 
     @app.context_processor
     def inject_wikimedia() -> dict[str, Any]:
         return {"wikimedia_enabled": EXTENSION in app.extensions}
+
+
+#: Pages whose Wikimedia button posts a form that the course answers with a redirect to the
+#: provider: browsers apply CSP's form-action to that redirect too.
+_BUTTON_PAGES = {"accounts.login", "accounts.settings"}
+
+
+def _allow_form_posts_to_provider(app: Flask, base: str) -> None:
+    parts = urlsplit(base)
+    policy = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}"
+    )
+
+    @app.after_request
+    def widen_form_action(response: Response) -> Response:
+        if request.endpoint in _BUTTON_PAGES:
+            response.headers["Content-Security-Policy"] = policy
+        return response
 
 
 def is_enabled(app: Flask) -> bool:
