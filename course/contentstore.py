@@ -1,4 +1,8 @@
-"""The course an application serves: loaded once, reloaded in debug mode when files change."""
+"""The course an application serves: loaded once, reloaded in debug mode when files change.
+
+Rendered Markdown is kept in ``instance/cache/content/`` (:func:`cache_folder`) between
+loads and restarts, keyed by each document's content; see :mod:`course.content.cache`.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,17 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from .content.cache import FolderCache
 from .content.loader import load_course
 from .content.model import Course
 from .content.problems import Report
 
 EXTENSION_KEY = "course_content"
+
+
+def cache_folder(app: Flask) -> Path:
+    """Where ``app`` keeps rendered Markdown between loads (safe to delete at any time)."""
+    return Path(app.instance_path) / "cache" / "content"
 
 
 class ContentError(RuntimeError):
@@ -35,11 +45,19 @@ class ContentStore:
     """Holds the loaded course; ``auto_reload`` re-reads changed files (at most once a second)."""
 
     def __init__(
-        self, modules_dir: Path, badges_dir: Path, languages: Sequence[str], auto_reload: bool
+        self,
+        modules_dir: Path,
+        badges_dir: Path,
+        languages: Sequence[str],
+        auto_reload: bool,
+        cache_dir: Path | None = None,
     ) -> None:
         self.modules_dir, self.badges_dir = modules_dir, badges_dir
         self.languages = tuple(languages)
         self.auto_reload = auto_reload
+        self.cache_dir = cache_dir
+        #: The render cache of the last load (its counts say what was reused), if any.
+        self.cache: FolderCache | None = None
         self._lock = threading.Lock()
         self._course: Course | None = None
         self._report = Report()
@@ -51,7 +69,10 @@ class ContentStore:
         with self._lock:
             signature = _signature(self.modules_dir, self.badges_dir)
             if self._course is None or signature != self._signature:
-                course, report = load_course(self.modules_dir, self.badges_dir, self.languages)
+                self.cache = FolderCache(self.cache_dir) if self.cache_dir else None
+                course, report = load_course(
+                    self.modules_dir, self.badges_dir, self.languages, self.cache
+                )
                 self._signature = signature
                 if self._course is None or not report.errors:
                     # A broken edit in debug mode keeps the last good course on screen.
@@ -98,6 +119,7 @@ def init_content(app: Flask, load_now: bool) -> None:
         Path(app.config["BADGES_DIR"]),
         app.config["LANGUAGES"],
         auto_reload=app.debug,
+        cache_dir=cache_folder(app),
     )
     app.extensions[EXTENSION_KEY] = store
     if load_now:

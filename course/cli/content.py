@@ -16,8 +16,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..content.audit import audit_course
+from ..content.cache import FolderCache
 from ..content.coverage import coverage
 from ..content.loader import load_course
+from ..contentstore import cache_folder
 
 
 @click.group("content")
@@ -38,16 +40,19 @@ _BADGES = click.option("--badges", type=click.Path(), help="Badges folder (defau
 @_MODULES
 @_BADGES
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit 1 on any).")
+@click.option("--no-cache", is_flag=True, help="Render every document, ignoring the cache.")
 @with_appcontext
-def check(modules: str | None, badges: str | None, strict: bool) -> None:
+def check(modules: str | None, badges: str | None, strict: bool, no_cache: bool) -> None:
     """Report every problem as path:line: message; exit 1 when there are errors.
 
     Besides what the server checks when it loads the course, this checks the glossary's
-    terms and warns about quizzes whose answers can be guessed (modules/README.md).
+    terms and warns about quizzes whose answers can be guessed (modules/README.md). Rendered
+    Markdown is read from and written to the server's cache (instance/cache/content/).
     """
     languages = current_app.config["LANGUAGES"]
     modules_dir, badges_dir = _folders(modules, badges)
-    course, report = load_course(modules_dir, badges_dir, languages)
+    cache = None if no_cache else FolderCache(cache_folder(current_app))
+    course, report = load_course(modules_dir, badges_dir, languages, cache)
     audit_course(report, modules_dir, course, languages)
     for problem in report.problems:
         click.echo(str(problem))

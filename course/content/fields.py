@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .markup import RenderError, Rewriter, render_markdown
+from .cache import CachedRender, Recorder, RenderCache, render_key, still_valid
+from .markup import Rendered, RenderError, Rewriter, render_markdown
 from .problems import Report
 from .yamlcheck import truncations
 from .yamlfile import Map, Seq, YamlError, parse_yaml
@@ -230,14 +231,43 @@ def line_of(document: FrontMatter, needle: str) -> int:
 
 
 def render_body(
-    report: Report, path: Path, document: FrontMatter, rewrite: Rewriter, language: str
+    report: Report,
+    path: Path,
+    document: FrontMatter,
+    rewrite: Rewriter,
+    language: str,
+    cache: RenderCache | None = None,
 ) -> str | None:
-    """Render a document's Markdown body, reporting what the sanitizer removes."""
-    try:
-        rendered = render_markdown(document.body, rewrite, language)
-    except RenderError as error:
-        report.error(path, document.body_line, str(error))
-        return None
+    """Render a document's Markdown body, reporting what the sanitizer removes.
+
+    With a ``cache``, a rendering of the same body is reused when the rewriter still gives
+    the same answers about its links; the problems are the same either way (see ``cache``).
+    """
+    rendered = _reuse(report, document.body, language, rewrite, cache) if cache else None
+    if rendered is None:
+        recorder = Recorder(rewrite)
+        try:
+            rendered = render_markdown(document.body, recorder, language)
+        except RenderError as error:
+            report.error(path, document.body_line, str(error))
+            return None
+        if cache is not None:
+            entry = CachedRender(rendered.html, rendered.removed, tuple(recorder.links))
+            cache.put(render_key(document.body, language), entry)
     for message, needle in rendered.removed:
         report.error(path, line_of(document, needle), f"{message} (the sanitizer removes it)")
     return rendered.html
+
+
+def _reuse(
+    report: Report, body: str, language: str, rewrite: Rewriter, cache: RenderCache
+) -> Rendered | None:
+    """The cached rendering of ``body`` if it is still valid, with the rewriter's problems."""
+    entry = cache.get(render_key(body, language))
+    if entry is None:
+        return None
+    reported = len(report.problems)
+    if still_valid(entry, rewrite):
+        return entry.rendered
+    del report.problems[reported:]  # rendering again reports them again
+    return None

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .cache import RenderCache
 from .fields import (
     LANGUAGE_RE,
     Fields,
@@ -56,6 +57,19 @@ def _check_vocabulary(fields: Fields, key: str, allowed: tuple[str, ...]) -> tup
     return values
 
 
+def _languages(fields: Fields) -> tuple[str, ...]:
+    """The languages an initiative worked in, each checked."""
+    worked_in = fields.texts("languages", required=True, min_items=1)
+    for index, code in enumerate(worked_in):
+        if not LANGUAGE_RE.fullmatch(code):
+            fields.report.error(
+                fields.path,
+                fields.item_line("languages", index),
+                f"'{code}' is not a language code such as fr or pt-BR",
+            )
+    return worked_in
+
+
 def _sources(report: Report, path: Path, fields: Fields) -> tuple[Source, ...]:
     sources = []
     for entry in fields.items("sources"):
@@ -70,9 +84,14 @@ def _sources(report: Report, path: Path, fields: Fields) -> tuple[Source, ...]:
 
 
 def read_initiative(
-    report: Report, path: Path, languages: tuple[str, ...], known: set[str]
+    report: Report,
+    path: Path,
+    languages: tuple[str, ...],
+    known: set[str],
+    cache: RenderCache | None = None,
 ) -> Initiative | None:
-    """Read one initiative and its texts; None if its facts file has errors."""
+    """Read one initiative and its texts (rendered through ``cache`` when given); None if its
+    facts file has errors."""
     errors_before = len(report.errors)
     facts = _facts(report, path)
     if facts is None:
@@ -80,14 +99,7 @@ def read_initiative(
     fields, source_language = facts
     regions = _check_vocabulary(fields, "regions", REGIONS)
     formats = _check_vocabulary(fields, "formats", FORMATS)
-    worked_in = fields.texts("languages", required=True, min_items=1)
-    for index, code in enumerate(worked_in):
-        if not LANGUAGE_RE.fullmatch(code):
-            report.error(
-                path,
-                fields.item_line("languages", index),
-                f"'{code}' is not a language code such as fr or pt-BR",
-            )
+    worked_in = _languages(fields)
     initiative_id = path.name.removesuffix(".yaml")
     texts = {}
     source_text = path.with_name(f"{initiative_id}.{source_language}.md")
@@ -97,7 +109,7 @@ def read_initiative(
             continue
         language = match["lang"]
         source = source_text if language != source_language else None
-        text = _read_text(report, text_path, known, language, source)
+        text = _read_text(report, text_path, known, language, source, cache)
         if text is not None:
             texts[language] = text
     if source_language and not source_text.exists():
@@ -146,7 +158,12 @@ def _rewriter(report: Report, path: Path, document: FrontMatter, known: set[str]
 
 
 def _read_text(
-    report: Report, path: Path, known: set[str], language: str, source: Path | None
+    report: Report,
+    path: Path,
+    known: set[str],
+    language: str,
+    source: Path | None,
+    cache: RenderCache | None,
 ) -> InitiativeText | None:
     raw = read_text(report, path)
     if raw is None:
@@ -157,7 +174,8 @@ def _read_text(
     fields = Fields(report, path, document.fields, TEXT)
     if source is not None and source.exists():
         check_source_version(report, path, fields, source)
-    html = render_body(report, path, document, _rewriter(report, path, document, known), language)
+    rewrite = _rewriter(report, path, document, known)
+    html = render_body(report, path, document, rewrite, language, cache)
     if html is None:
         return None
     return InitiativeText(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .cache import RenderCache
 from .fields import (
     LANG,
     LANGUAGE_RE,
@@ -58,8 +59,14 @@ class ModuleMeta:
 
 
 def read_lessons(
-    report: Report, folder: Path, meta: ModuleMeta, index: CourseIndex, languages: tuple[str, ...]
+    report: Report,
+    folder: Path,
+    meta: ModuleMeta,
+    index: CourseIndex,
+    languages: tuple[str, ...],
+    cache: RenderCache | None = None,
 ) -> list[Lesson]:
+    """The module's lessons in every language, rendered (through ``cache`` when given)."""
     by_id: dict[str, dict[str, Path]] = {}
     orders: dict[str, int] = {}
     for path in sorted(folder.glob("*.md")):
@@ -86,9 +93,8 @@ def read_lessons(
             continue
         versions, cited, skills = {}, (), ()
         for language, path in sorted(paths.items(), key=lambda item: item[0] != meta.source):
-            version = _read_lesson(
-                report, path, language, meta, index, None if language == meta.source else source
-            )
+            original = None if language == meta.source else source
+            version = _read_lesson(report, path, language, meta, index, original, cache)
             if version is not None:
                 versions[language], initiatives, taught = version
                 cited, skills = cited or initiatives, skills or taught
@@ -110,6 +116,7 @@ def _read_lesson(
     meta: ModuleMeta,
     index: CourseIndex,
     source: Path | None,
+    cache: RenderCache | None,
 ) -> tuple[LessonVersion, tuple[str, ...], tuple[str, ...]] | None:
     raw = read_text(report, path)
     document = split_front_matter(report, path, raw) if raw is not None else None
@@ -131,9 +138,8 @@ def _read_lesson(
         fields.error("skills", "a translation takes its skills from the source; remove 'skills'")
     title = fields.text("title", max_length=200)
     minutes = fields.integer("minutes", minimum=1, maximum=600)
-    html = render_body(
-        report, path, document, lesson_rewriter(report, path, document, meta, index), language
-    )
+    rewrite = lesson_rewriter(report, path, document, meta, index)
+    html = render_body(report, path, document, rewrite, language, cache)
     if html is None or len(report.errors) > errors_before:
         return None
     version = LessonVersion(

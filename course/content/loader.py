@@ -7,47 +7,32 @@ still returned, as far as it could be read, so that tools can show what they hav
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from .badgefiles import read_badge
-from .fields import (
-    LANG,
-    LANGUAGE_RE,
-    Fields,
-    read_yaml,
-)
+from .cache import RenderCache
 from .initiativefiles import read_initiative
 from .lessonfiles import LESSON_RE, CourseIndex, ModuleMeta, read_lessons
-from .model import (
-    Badge,
-    Course,
-    Initiative,
-    Lesson,
-    Module,
-    ModuleText,
-    SkillsFramework,
-    frozen_map,
-)
+from .model import Badge, Course, Initiative, Lesson, Module, SkillsFramework, frozen_map
+from .modulefiles import MODULE_TEXT_RE, read_module_metadata, read_module_texts
 from .problems import Report
 from .quizzes import read_quizzes
 from .skillfiles import check_assessed, is_framework_file, read_framework
-from .translation import check_source_version
 
-MODULE = {"id", "order", "language", "minutes", "prerequisites", "tags", "initiatives"}
-MODULE_TEXT = {"source", "title", "summary", "outcomes", "audience"}
-MODULE_TEXT_RE = re.compile(rf"^module\.{LANG}\.yaml$")
 LIBRARY = "initiatives"
 MAX_FILES_PER_MODULE = 500
 
 
 def load_course(
-    modules_dir: Path, badges_dir: Path, languages: Sequence[str]
+    modules_dir: Path,
+    badges_dir: Path,
+    languages: Sequence[str],
+    cache: RenderCache | None = None,
 ) -> tuple[Course, Report]:
-    """Read and check the whole course; see the module docstring."""
+    """Read and check the whole course; see the module docstring. Markdown is rendered
+    through ``cache`` when given (see :mod:`course.content.cache`)."""
     report = Report()
     languages = tuple(languages)
     if not modules_dir.is_dir():
@@ -58,7 +43,7 @@ def load_course(
     if library.is_dir():
         index.initiatives = {p.name.removesuffix(".yaml") for p in library.glob("*.yaml")}
     folders = sorted(p for p in modules_dir.iterdir() if p.is_dir() and _is_module_folder(p))
-    metadata = {folder: _read_module_metadata(report, folder) for folder in folders}
+    metadata = {folder: read_module_metadata(report, folder) for folder in folders}
     for folder, meta in metadata.items():
         if meta is not None:
             for path in folder.glob("*.md"):
@@ -67,11 +52,7 @@ def load_course(
                     key = (folder.resolve(), f"{match['order']}-{match['id']}")
                     index.lessons[key] = (meta.id, match["id"])
 
-    initiatives = {}
-    for path in sorted(library.glob("*.yaml")) if library.is_dir() else []:
-        initiative = read_initiative(report, path, languages, index.initiatives)
-        if initiative is not None:
-            initiatives[initiative.id] = initiative
+    initiatives = _read_initiatives(report, library, languages, index.initiatives, cache)
 
     found = read_framework(report, badges_dir, languages) if badges_dir.is_dir() else None
     framework = found.framework if found else None
@@ -79,7 +60,7 @@ def load_course(
     modules = []
     for folder, meta in metadata.items():
         if meta is not None:
-            module = _read_module(report, folder, meta, index, languages)
+            module = _read_module(report, folder, meta, index, languages, cache)
             if module is not None:
                 modules.append(module)
     modules.sort(key=lambda m: (m.order, m.id))
@@ -93,6 +74,22 @@ def load_course(
     report.problems.sort(key=lambda p: (p.path, p.line))
     course = Course(tuple(modules), tuple(badges), frozen_map(initiatives), framework)
     return course, report
+
+
+def _read_initiatives(
+    report: Report,
+    library: Path,
+    languages: tuple[str, ...],
+    known: set[str],
+    cache: RenderCache | None,
+) -> dict[str, Initiative]:
+    """Every initiative of the library folder, by id."""
+    initiatives = {}
+    for path in sorted(library.glob("*.yaml")) if library.is_dir() else []:
+        initiative = read_initiative(report, path, languages, known, cache)
+        if initiative is not None:
+            initiatives[initiative.id] = initiative
+    return initiatives
 
 
 def _read_badges(
@@ -120,35 +117,13 @@ def _is_module_folder(path: Path) -> bool:
     return path.name != LIBRARY and not path.name.startswith((".", "_"))
 
 
-def _read_module_metadata(report: Report, folder: Path) -> ModuleMeta | None:
-    path = folder / "module.yaml"
-    if not path.is_file():
-        report.error(folder, 0, "a module folder needs a module.yaml file")
-        return None
-    data = read_yaml(report, path)
-    if data is None:
-        return None
-    errors_before = len(report.errors)
-    fields = Fields(report, path, data, MODULE)
-    meta = ModuleMeta(
-        id=fields.identifier("id"),
-        order=fields.integer("order", minimum=0, maximum=999) or 0,
-        source=fields.text("language", max_length=16),
-        minutes=fields.integer("minutes", minimum=1, maximum=6000) or 0,
-        prerequisites=fields.identifiers("prerequisites"),
-        tags=fields.texts("tags"),
-        initiatives=fields.identifiers("initiatives"),
-        line={key: data.line_of(key) for key in MODULE},
-    )
-    if meta.source and not LANGUAGE_RE.fullmatch(meta.source):
-        fields.error("language", f"'{meta.source}' is not a language code such as en or fr")
-    if len(report.errors) > errors_before:
-        meta = dataclasses.replace(meta, ok=False)
-    return meta if meta.id else None
-
-
 def _read_module(
-    report: Report, folder: Path, meta: ModuleMeta, index: CourseIndex, languages: tuple[str, ...]
+    report: Report,
+    folder: Path,
+    meta: ModuleMeta,
+    index: CourseIndex,
+    languages: tuple[str, ...],
+    cache: RenderCache | None,
 ) -> Module | None:
     errors_before = len(report.errors)
     files = sorted(p for p in folder.rglob("*") if p.is_file())
@@ -161,15 +136,10 @@ def _read_module(
             report.error(
                 module_yaml, meta.line["initiatives"], f"unknown initiative '{initiative}'"
             )
-    texts = _read_module_texts(report, folder, meta, languages)
-    lessons = read_lessons(report, folder, meta, index, languages)
+    texts = read_module_texts(report, folder, meta, languages)
+    lessons = read_lessons(report, folder, meta, index, languages, cache)
     quizzes = read_quizzes(report, folder, meta.id, meta.source, languages, index.skills)
-    for path in files:
-        relative = path.relative_to(folder)
-        if relative.parts[0] in {"media", "quizzes"} or path.name == "module.yaml":
-            continue
-        if not (LESSON_RE.fullmatch(path.name) or MODULE_TEXT_RE.fullmatch(path.name)):
-            report.warn(path, 0, "unexpected file: lessons are named like 01-title.en.md")
+    _warn_unexpected(report, folder, files)
     if meta.source not in texts:
         report.error(
             module_yaml,
@@ -180,9 +150,6 @@ def _read_module(
         report.error(module_yaml, 0, "a module needs at least one lesson")
     if len(report.errors) > errors_before or not meta.ok:
         return None
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return Module(
         id=meta.id,
         order=meta.order,
@@ -195,35 +162,24 @@ def _read_module(
         lessons=tuple(lessons),
         quizzes=tuple(quizzes),
         folder=str(folder.resolve()),
-        content_hash=digest.hexdigest(),
+        content_hash=_content_hash(folder, files),
     )
 
 
-def _read_module_texts(
-    report: Report, folder: Path, meta: ModuleMeta, languages: tuple[str, ...]
-) -> dict[str, ModuleText]:
-    texts = {}
-    source_path = folder / f"module.{meta.source}.yaml"
-    for path in sorted(folder.glob("module.*.yaml")):
-        match = MODULE_TEXT_RE.fullmatch(path.name)
-        data = read_yaml(report, path) if match else None
-        if data is None:
+def _warn_unexpected(report: Report, folder: Path, files: list[Path]) -> None:
+    for path in files:
+        relative = path.relative_to(folder)
+        if relative.parts[0] in {"media", "quizzes"} or path.name == "module.yaml":
             continue
-        fields = Fields(report, path, data, MODULE_TEXT)
-        if match["lang"] != meta.source and source_path.is_file():
-            check_source_version(report, path, fields, source_path)
-        texts[match["lang"]] = ModuleText(
-            title=fields.text("title", max_length=200),
-            summary=fields.text("summary", max_length=1000),
-            outcomes=fields.texts("outcomes", required=True, min_items=1),
-            audience=fields.text("audience", max_length=1000),
-        )
-    for language in languages:
-        if language not in texts and language != meta.source:
-            report.warn(
-                folder / "module.yaml", 0, f"no {language} translation (module.{language}.yaml)"
-            )
-    return texts
+        if not (LESSON_RE.fullmatch(path.name) or MODULE_TEXT_RE.fullmatch(path.name)):
+            report.warn(path, 0, "unexpected file: lessons are named like 01-title.en.md")
+
+
+def _content_hash(folder: Path, files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _check_modules(
@@ -239,11 +195,8 @@ def _check_modules(
             continue
         path = folder / "module.yaml"
         if meta.id in seen:
-            report.error(
-                path,
-                meta.line["id"],
-                f"duplicate module id '{meta.id}' (also in {seen[meta.id].name})",
-            )
+            also = seen[meta.id].name
+            report.error(path, meta.line["id"], f"duplicate module id '{meta.id}' (also in {also})")
         seen.setdefault(meta.id, folder)
     known = {meta.id: meta for meta in metadata.values() if meta}
     for folder, meta in metadata.items():
@@ -257,11 +210,8 @@ def _check_modules(
                     f"unknown prerequisite module '{prerequisite}'",
                 )
         if _in_cycle(meta.id, known):
-            report.error(
-                folder / "module.yaml",
-                meta.line["prerequisites"],
-                "prerequisites go round in a circle back to this module",
-            )
+            message = "prerequisites go round in a circle back to this module"
+            report.error(folder / "module.yaml", meta.line["prerequisites"], message)
     for module in modules:
         for quiz in module.quizzes:
             if quiz.id in quiz_ids:
