@@ -7,6 +7,12 @@ timeout, so the transaction of every state-changing request (POST and the like) 
 failing half-way. The transaction opens at the request's first query, so that work done
 before it (the rate limiter's own short writes) does not wait behind it.
 
+Views marked :func:`reads_first` (a quiz submission, a lesson marked done) hold the write
+lock only for their writes: they read, check and grade in a deferred (read) transaction,
+then write in :func:`write_transaction`, which ends the read, begins ``BEGIN IMMEDIATE`` and
+commits as soon as the writes are done, before anything is rendered. The unique constraints
+(``insert_ignoring_duplicates``) keep "only once" exact across the gap between the two.
+
 Storage faults (a read-only or full database, a write lock held past the busy timeout, a
 lost connection) are told apart from bugs by :func:`is_storage_fault`; the error handlers
 answer them with 503. A connection that SQLite (or PostgreSQL) opened while the database
@@ -18,6 +24,8 @@ every connection opened before that moment is replaced (see ``_recover_from_read
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +39,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _WRITE = {"sqlite_begin": "IMMEDIATE"}
+#: The attribute :func:`reads_first` sets on a view.
+_READS_FIRST = "reads_before_writing"
 
 
 def configure_engine(
@@ -62,12 +72,7 @@ def configure_engine(
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if (
-            requests_write
-            and has_request_context()
-            and request.method not in SAFE_METHODS
-            and not g.get("reads_only")
-        ):
+        if requests_write and has_request_context() and _request_writes():
             mode = "IMMEDIATE"
         connection.exec_driver_sql(f"BEGIN {mode}")
 
@@ -173,6 +178,68 @@ def begin_write() -> None:
     """
     if not db.session().in_transaction():
         db.session.connection(execution_options=_WRITE)
+
+
+def reads_first(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that reads before it writes, and writes only in :func:`write_transaction`.
+
+    Its request's transaction begins deferred, as a read, even for a POST; the write lock is
+    taken only for the writes themselves.
+    """
+    setattr(view, _READS_FIRST, True)
+    return view
+
+
+def _request_writes() -> bool:
+    """Whether a transaction this request begins now is to write."""
+    if g.get("reads_only"):
+        return False
+    return bool(g.get("writing")) or (request.method not in SAFE_METHODS and not _reading_first())
+
+
+def _reading_first() -> bool:
+    """Whether this request's view reads first and has not begun writing."""
+    if g.get("writing"):
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, _READS_FIRST, False)
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """The writes of a unit of work, under the write lock for no longer than they take.
+
+    In a request whose view is marked :func:`reads_first`, this ends the reading transaction
+    (nothing is expired: what was read stays usable); the block's first query begins a write
+    transaction (``BEGIN IMMEDIATE`` on SQLite; a block that queries nothing takes no lock),
+    committed when the block ends, or rolled back if it raises; a storage fault then
+    propagates as from any query (503, see course.errors). Anywhere else (a command, a
+    request that writes from its first query, a refused request being shown again) the block
+    is part of the transaction that is open or opens, which its owner commits.
+    """
+    if not (has_request_context() and not g.get("reads_only") and _reading_first()):
+        yield
+        return
+    session = db.session()
+    _commit_keeping_objects(session)  # the read: nothing to store
+    g.writing = True
+    try:
+        yield
+        _commit_keeping_objects(session)
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        g.writing = False
+
+
+def _commit_keeping_objects(session: Any) -> None:
+    """Commit without expiring loaded objects, so reading them queries nothing more."""
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def check_writable() -> None:

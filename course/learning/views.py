@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 from ..accounts.auth import current_user, has_session, login_required
 from ..content.model import Module, Quiz
 from ..contentstore import course
-from ..db import begin_write
+from ..db import begin_write, reads_first, write_transaction
 from ..errors import keeps_input, refusal, refusal_message
 from . import guest, quizflow, services
 from .drawing import apply_layout
@@ -115,6 +115,7 @@ def lesson(module_id: str, lesson_id: str) -> str:
 
 
 @bp.post("/modules/<module_id>/lessons/<lesson_id>/done")
+@reads_first
 def lesson_done(module_id: str, lesson_id: str) -> Response:
     """Mark a lesson as done, then go on to the next step."""
     found, item = find_lesson(module_id, lesson_id)
@@ -143,7 +144,8 @@ def _quiz_form(
     token = request.form.get("form_token", "") if request.method == "POST" else ""
     layout = quizflow.submitted_draw(quiz, token) if token else None
     if layout is None:
-        token, layout = quizflow.open_form(quiz)
+        with write_transaction():  # committed before the page is rendered
+            token, layout = quizflow.open_form(quiz)
     page = render_template(
         "learning/quiz.html",
         item=ModuleProgress(module, current_record()),
@@ -157,15 +159,15 @@ def _quiz_form(
 
 
 @bp.get("/modules/<module_id>/quizzes/<quiz_id>")
+@reads_first
 def quiz(module_id: str, quiz_id: str) -> tuple[str, int]:
     """The quiz as a plain form: no answer or feedback reaches the browser before submission.
 
-    Each attempt draws its questions and their options' order; a reload shows the same draw.
-    While a retake limit holds, a page says when the next attempt opens.
+    Each attempt draws its questions and their options' order; a reload shows the same draw
+    (kept in a short write transaction of its own, see ``_quiz_form``). While a retake limit
+    holds, a page says when the next attempt opens.
     """
     found, item = find_quiz(module_id, quiz_id)
-    if has_session():
-        begin_write()  # the first visit keeps its draw: a write (see keep_guest_progress)
     opens_at = quizflow.opens_at(item)
     if opens_at is not None:
         return _wait_page(found, item, opens_at, 200)
@@ -179,6 +181,7 @@ def _wait_page(module: Module, quiz: Quiz, opens_at: datetime, status: int) -> t
 
 @bp.post("/modules/<module_id>/quizzes/<quiz_id>")
 @keeps_input
+@reads_first  # reads, checks and grades before taking the write lock (see course.db)
 def submit_quiz(module_id: str, quiz_id: str) -> Response | tuple[str, int]:
     """Grade the answers on the server, record the attempt once, and show the result."""
     found, item = find_quiz(module_id, quiz_id)
