@@ -22,9 +22,10 @@ from content_examples import write_course
 from helpers import complete_module, csrf_token, form_fields, signed_in
 
 from course.accounts.models import Role, User
+from course.content.loader import load_course
 from course.extensions import db
 from course.learning.outcomes import FirstAndLatest, QuestionOutcome, first_and_latest
-from course.skills.aggregate import hide_row, hide_small
+from course.skills.aggregate import hide_row, hide_small, levels_over_time
 from course.skills.forms import InvalidSelfAssessment, parse_self_assessment
 from course.skills.models import SelfAssessment
 from course.skills.rules import Answered, shown_levels
@@ -425,6 +426,27 @@ def test_first_and_latest_follow_the_order_of_answers():
     at = datetime(2026, 1, 1, tzinfo=UTC)
     history = [QuestionOutcome(1, "q", right, at) for right in (False, True, False, True)]
     assert first_and_latest(history) == {"q": FirstAndLatest(False, True)}
+
+
+def test_levels_over_time_count_only_what_came_before_each_moment(tmp_path):
+    settings = write_skills_course(tmp_path)
+    content, _report = load_course(
+        Path(settings["MODULES_DIR"]), Path(settings["BADGES_DIR"]), ["en", "fr"]
+    )
+    jan, feb, mar = (datetime(2026, month, 10, tzinfo=UTC) for month in (1, 2, 3))
+    outcomes = [
+        QuestionOutcome(1, "q-host", False, jan),
+        QuestionOutcome(1, "q-host", True, feb),
+        QuestionOutcome(1, "q-partner", True, feb),
+        QuestionOutcome(2, "q-host", False, feb),
+    ]
+    held = [(3, "first-edit-a-thon", mar)]
+    ends = [datetime(2026, month, 1, tzinfo=UTC) for month in (2, 3, 4)]
+    assert levels_over_time(content, outcomes, held, ends) == [
+        (1, {1: {}}),
+        (2, {1: {"find-a-partner": 1}, 2: {}}),
+        (2, {1: {"find-a-partner": 1}, 2: {}, 3: {"find-a-partner": 1}}),
+    ]
 
 
 def test_small_counts_are_hidden_and_a_lone_hidden_cell_takes_another_with_it():

@@ -11,9 +11,11 @@ have a skill is shown only when the count of those who lack it is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from ..clock import aware
 from ..content.model import Course, Skill, SkillLevel, SkillsFramework
 from ..learning.outcomes import QuestionOutcome, first_and_latest
 from .rules import Held, answered, badge_level, badge_levels, question_skills, shown_levels
@@ -48,6 +50,44 @@ def levels_by_learner(
         mine = badge_level(badges.get(user_id, ()), certified)
         levels[user_id] = shown_levels(answered(pairs, skills_of), mine)
     return levels
+
+
+def levels_over_time(
+    content: Course,
+    outcomes: Iterable[QuestionOutcome],
+    held: Iterable[Held],
+    ends: Sequence[datetime],
+) -> list[tuple[int, dict[int, dict[str, int]]]]:
+    """For each moment of ``ends`` (ascending): how many learners had answered a question
+    before it, and every learner's levels from what came before it. One pass over the
+    evidence in time order; only learners with new evidence are worked out again."""
+    framework = content.skills
+    if framework is None:
+        return [(0, {}) for _end in ends]
+    skills_of, certified = question_skills(content), badge_levels(content, framework)
+    events = [(aware(o.at), o.user_id, o.question_id, o.right) for o in outcomes]
+    events += [(aware(at), user_id, None, badge_id) for user_id, badge_id, at in held]
+    events.sort(key=lambda event: event[0])
+    results: dict[int, dict[str, tuple[bool, bool]]] = defaultdict(dict)
+    badges: dict[int, list[str]] = defaultdict(list)
+    levels: dict[int, dict[str, int]] = {}
+    snapshots, changed, index = [], set(), 0
+    for end in ends:
+        while index < len(events) and events[index][0] < end:
+            _at, user_id, question_id, value = events[index]
+            index += 1
+            changed.add(user_id)
+            if question_id is None:
+                badges[user_id].append(value)
+                continue
+            earlier = results[user_id].get(question_id)
+            results[user_id][question_id] = (earlier[0] if earlier else value, value)
+        for user_id in changed:
+            mine = badge_level(badges.get(user_id, ()), certified)
+            levels[user_id] = shown_levels(answered(results.get(user_id, {}), skills_of), mine)
+        changed.clear()
+        snapshots.append((len(results), dict(levels)))
+    return snapshots
 
 
 def hide_small(count: int) -> int | None:

@@ -22,7 +22,14 @@ from ..db import insert_ignoring_duplicates
 from ..extensions import db
 from ..learning.outcomes import Window
 from ..learning.services import question_history, question_results
-from .aggregate import SkillsMap, Timeline, build_map, build_timeline, levels_by_learner
+from .aggregate import (
+    SkillsMap,
+    Timeline,
+    build_map,
+    build_timeline,
+    levels_by_learner,
+    levels_over_time,
+)
 from .models import SelfAssessment
 from .rules import Answered, answered, badge_level, badge_levels, question_skills, shown_levels
 
@@ -183,15 +190,15 @@ def site_timeline(months: int = 12, today: date | None = None) -> Timeline | Non
     if content.skills is None:
         return None
     learners = learner_ids()
-    outcomes = list(question_history(learners, quizzes(content)))
-    held = held_badges(learners)
-    snapshots = []
-    for label, end in month_ends(today or now().date(), months):
-        before = [o for o in outcomes if aware(o.at) < end]
-        badges = [h for h in held if aware(h[2]) < end]
-        count = len({o.user_id for o in before})
-        snapshots.append((label, count, levels_by_learner(content, before, badges)))
-    return build_timeline(content.skills, snapshots)
+    ends = month_ends(today or now().date(), months)
+    snapshots = levels_over_time(
+        content,
+        question_history(learners, quizzes(content)),
+        held_badges(learners),
+        [end for _label, end in ends],
+    )
+    by_month = [(label, *shot) for (label, _end), shot in zip(ends, snapshots, strict=True)]
+    return build_timeline(content.skills, by_month)
 
 
 def month_ends(today: date, months: int) -> list[tuple[str, datetime]]:
