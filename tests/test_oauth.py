@@ -374,3 +374,17 @@ def test_only_the_button_pages_may_post_forms_to_the_provider(client, wiki):
     allowed = f"form-action 'self' {origin(wiki.provider).rstrip('/')}"
     assert allowed in client.get("/login").headers["Content-Security-Policy"]
     assert client.get("/register").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+@pytest.mark.settings(RESET_LIMIT_PER_ADDRESS="2 per hour")
+def test_asking_for_badge_email_links_is_rate_limited(app, client, wiki, mailbox):
+    wikimedia_sign_in(client, wiki)
+    for n in range(2):
+        assert (
+            submit(client, "/account/badges-identity", {"email": f"z{n}@example.org"}).status_code
+            == 303
+        )
+    assert (
+        submit(client, "/account/badges-identity", {"email": "z9@example.org"}).status_code == 429
+    )
+    assert not mailbox.to("z9@example.org")

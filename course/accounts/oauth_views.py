@@ -7,12 +7,23 @@ server has exactly the pages it had before. Every refusal of a callback is a
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..errors import refusal
 from ..i18n import supported
+from ..ratelimit import limiter
 from ..security import safe_next
 from . import forms, identities, recipients, wikimedia
 from .auth import current_user, login_required, role_required, sign_in
@@ -78,6 +89,9 @@ def unlink() -> Page:
 
 
 @bp.route("/account/badges-identity", methods=["GET", "POST"])
+# Each POST emails an address someone typed: as many per client address as reset links.
+# Checked before login_required, whose query would open the transaction first.
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], methods=["POST"])
 @login_required
 def badge_identity() -> Page:
     """Choose how badges name me: a confirmed email, or my Wikimedia user page."""

@@ -171,7 +171,7 @@ def _token() -> dict[str, Any]:
                 "Wikimedia did not accept this sign-in (its code may have been used "
                 "already). Nothing was changed: please start again."
             )
-        current_app.logger.info("Wikimedia sign-in refused: %s", error.error)
+        current_app.logger.info("Wikimedia sign-in refused: %r", str(error.error)[:40])
         raise WikimediaRefused(message) from None
     except (requests.RequestException, ValueError):
         raise WikimediaRefused(_unreachable()) from None
