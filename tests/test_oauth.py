@@ -388,3 +388,13 @@ def test_asking_for_badge_email_links_is_rate_limited(app, client, wiki, mailbox
         submit(client, "/account/badges-identity", {"email": "z9@example.org"}).status_code == 429
     )
     assert not mailbox.to("z9@example.org")
+
+
+def test_a_wikimedia_only_account_is_deleted_with_the_box_alone(app, client, wiki):
+    wikimedia_sign_in(client, wiki)
+    page = client.get("/account/delete").get_data(as_text=True)
+    assert 'type="password"' not in page
+    assert submit(client, "/account/delete", {"understood": "y"}).status_code == 303
+    assert user_count(app) == 0 and identities(app) == []
+    wikimedia_sign_in(client, wiki)  # signing in again makes a new, empty account
+    assert user_count(app) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..clock import iso, now
 from ..extensions import db
@@ -34,20 +35,25 @@ def account_for(profile: Profile, locale: str | None) -> User:
     owner signs in with the password and links from "My account".
     """
     identity = identity_of(profile.sub)
-    if identity is not None:
-        _refresh(identity, profile)
-        db.session.flush()
-        return identity.user
-    user = User(
-        email=None,
-        password_hash=None,
-        display_name=profile.username[:DISPLAY_NAME_MAX],
-        locale=locale,
-    )
-    db.session.add(user)
-    db.session.add(_new_identity(user, profile))
+    if identity is None:
+        user = User(
+            email=None,
+            password_hash=None,
+            display_name=profile.username[:DISPLAY_NAME_MAX],
+            locale=locale,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+                db.session.add(_new_identity(user, profile))
+        except IntegrityError:  # the same first sign-in in two tabs: one account wins
+            identity = identity_of(profile.sub)
+        else:
+            return user
+    assert identity is not None
+    _refresh(identity, profile)
     db.session.flush()
-    return user
+    return identity.user
 
 
 def _new_identity(user: User, profile: Profile) -> WikimediaIdentity:
