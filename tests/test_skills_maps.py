@@ -58,8 +58,11 @@ def write_skills_course(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def app_settings(tmp_path: Path) -> dict[str, Any]:
-    """This module's apps serve the course above."""
+def app_settings(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """This module's apps serve the course above, or the shipped one when a test asks."""
+    marker = request.node.get_closest_marker("content")
+    if marker and marker.args[0] == "shipped":
+        return request.getfixturevalue("content_dirs")
     return write_skills_course(tmp_path / "content")
 
 
@@ -111,6 +114,22 @@ def test_a_new_learner_sees_the_skill_her_badge_certifies_and_the_lesson_for_the
     assert skills["run-the-day"]["level"] is None
     assert [lesson["lesson"] for lesson in skills["run-the-day"]["lessons"]] == ["on-the-day"]
     assert skills["run-the-day"]["lessons"][0]["url"].endswith("/lessons/on-the-day")
+
+
+@pytest.mark.content("shipped")
+def test_after_module_1_of_the_shipped_course_its_badge_skills_are_shown_and_others_missing(
+    app, completed_learner
+):
+    """Issue 14's "done when": the skills the first badge certifies, the rest with lessons."""
+    ada = completed_learner("gender-gap")
+    skills = my_skills(ada.client)
+    shown = {skill for skill, mine in skills.items() if mine["level"]}
+    assert shown == {"explain-the-gap", "explain-slow-change"}
+    assert all(skills[skill]["badges"] == ["understanding-the-gap"] for skill in shown)
+    missing = [mine for skill, mine in skills.items() if skill not in shown]
+    assert len(missing) >= 10 and all(mine["lessons"] for mine in missing)
+    page = ada.client.get("/me/skills").get_data(as_text=True)
+    assert page.count("/lessons/") >= len(missing)
 
 
 @pytest.mark.content("tiny")
@@ -416,10 +435,11 @@ def test_the_site_view_shows_present_and_missing_skills_by_month(app, create_use
 
 
 def test_a_skill_is_shown_by_most_latest_answers_or_by_a_badge_at_its_level():
-    assert shown_levels({"a": Answered(3, 0, 2)}, {}) == {"a": 1}
-    assert shown_levels({"a": Answered(2, 2, 1)}, {}) == {}  # half is not most
-    assert shown_levels({"a": Answered(0, 0, 0)}, {"a": 3}) == {"a": 3}
-    assert shown_levels({"a": Answered(1, 1, 1)}, {"a": 2, "b": 1}) == {"a": 2, "b": 1}
+    assert shown_levels({"a": Answered(3, 0, 2, 3)}, {}) == {"a": 1}
+    assert shown_levels({"a": Answered(2, 2, 1, 2)}, {}) == {}  # half is not most
+    assert shown_levels({"a": Answered(1, 1, 1, 4)}, {}) == {}  # 3 questions never asked
+    assert shown_levels({"a": Answered(0, 0, 0, 2)}, {"a": 3}) == {"a": 3}
+    assert shown_levels({"a": Answered(1, 1, 1, 1)}, {"a": 2, "b": 1}) == {"a": 2, "b": 1}
 
 
 def test_first_and_latest_follow_the_order_of_answers():

@@ -4,9 +4,11 @@ The rules (the README's "Skills" section says the same in words):
 
 - a valid badge (neither revoked nor expired) shows every skill it certifies at the level it
   certifies, and every level below;
-- quiz answers show the framework's first level (*aware*) of a skill when, of the questions
-  assessing it that the learner was asked, more than half were right the latest time each
-  was asked. Quizzes never show more: practising and leading happen outside the course;
+- quiz answers show the framework's first level (*aware*) of a skill when more than half of
+  the course's questions assessing it were right the latest time each was asked (a question
+  never asked counts as not right, so one lucky answer does not show a skill that four
+  questions assess). Quizzes never show more: practising and leading happen outside the
+  course;
 - the level shown is the highest of these. First-try results are reported beside it (how
   much the learner knew before the course taught it) but do not change it.
 
@@ -15,7 +17,7 @@ Levels are counted by their ``order`` (1 for the lowest); 0 means not shown.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,16 +30,19 @@ Held = tuple[int, str, datetime]
 
 @dataclass(frozen=True)
 class Answered:
-    """One learner's results on the questions of one skill they were asked."""
+    """One learner's results on the questions of one skill: how many they were asked, how
+    many were right the first and the latest time, out of how many the course has."""
 
     asked: int = 0
     first_right: int = 0
     latest_right: int = 0
+    total: int = 0
 
     @property
     def shown(self) -> bool:
-        """Whether these answers show the first level: most right the latest time."""
-        return self.asked > 0 and 2 * self.latest_right > self.asked
+        """Whether these answers show the first level: most of all its questions right the
+        latest time."""
+        return self.total > 0 and 2 * self.latest_right > self.total
 
 
 def question_skills(content: Course) -> dict[str, str]:
@@ -63,7 +68,9 @@ def badge_levels(content: Course, framework: SkillsFramework) -> dict[str, dict[
 def answered(
     results: Mapping[str, tuple[bool, bool]], skills_of: Mapping[str, str]
 ) -> dict[str, Answered]:
-    """Per skill, from {question id: (right first time, right latest time)}."""
+    """Per skill, from {question id: (right first time, right latest time)}; ``skills_of``
+    maps every question of the course to its skill."""
+    totals = Counter(skills_of.values())
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for question_id, (first, latest) in results.items():
         if skill := skills_of.get(question_id):
@@ -71,7 +78,7 @@ def answered(
             count[0] += 1
             count[1] += first
             count[2] += latest
-    return {skill: Answered(*count) for skill, count in counts.items()}
+    return {skill: Answered(*count, totals[skill]) for skill, count in counts.items()}
 
 
 def badge_level(

@@ -7,6 +7,7 @@ ids, so that any group (all learners today; cohorts and hubs later) gets the sam
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -62,6 +63,7 @@ def my_skills(user: User) -> list[MySkill]:
     if framework is None:
         return []
     skills_of = question_skills(content)
+    totals = Counter(skills_of.values())
     results = question_results(user, quizzes(content))
     answers = answered({q: (r.first, r.latest) for q, r in results.items()}, skills_of)
     held = [badge_id for _user, badge_id, _at in held_badges({user.id})]
@@ -76,8 +78,8 @@ def my_skills(user: User) -> list[MySkill]:
             MySkill(
                 skill,
                 by_order.get(levels.get(skill.id, 0)),
-                answers.get(skill.id, Answered()),
-                sum(1 for s in skills_of.values() if s == skill.id),
+                answers.get(skill.id, Answered(total=totals[skill.id])),
+                totals[skill.id],
                 tuple(b for b in content.badges if b.id in held and skill.id in certified[b.id]),
                 tuple(_teaching(content, skill.id)),
                 rating.before if rating else None,
