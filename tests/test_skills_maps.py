@@ -410,6 +410,11 @@ def test_the_group_map_in_french(app, trainer, create_user):
     page = trainer.get("/skills-map", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Carte des compétences des apprenant·es" in page and "moins de 5" in page
     assert "Trouver un partenaire local" in page
+    french = {"Accept-Language": "fr"}
+    wrong = trainer.get("/skills-map?start=2026-05-02&end=2026-05-01", headers=french)
+    assert "La fin de la période précède son début." in wrong.get_data(as_text=True)
+    bad = trainer.get("/skills-map?start=hier", headers=french).get_data(as_text=True)
+    assert re.findall(r'<li><a href="#start">([^<]*)<', bad) == ["N&#39;est pas une date valide."]
 
 
 # --- the site view -------------------------------------------------------------------------

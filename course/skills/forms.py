@@ -7,7 +7,8 @@ from collections.abc import Collection, Iterator
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, SelectField
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from .models import SCALE
@@ -62,15 +63,20 @@ def _rating(value: str) -> int | None:
     return int(value)
 
 
-class MapFilterForm(Form):
-    """Which answers a skills map counts: language and period (read from the query string)."""
+class MapFilterForm(FlaskForm):
+    """Which answers a skills map counts: language and period (read from the query string;
+    a GET form changes nothing, so it has no CSRF token). WTForms' own messages, such as
+    "Not a valid date value", come translated through Flask-WTF."""
+
+    class Meta:
+        csrf = False
 
     language = SelectField(_l("Language answered in"), default="", validators=[Optional()])
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To (included)"), validators=[Optional()])
 
     def __init__(self, formdata: object, languages: list[tuple[str, str]]) -> None:
-        super().__init__(formdata)
+        super().__init__(formdata=formdata)
         self.language.choices = [("", _l("All languages")), *languages]
 
     def validate_end(self, field: DateField) -> None:
