@@ -499,3 +499,18 @@ def test_the_self_assessment_parser_refuses_a_whole_form_for_one_bad_field():
     for bad in ({"before-a": ["1", "2"]}, {"before-a": ["²"]}, {"during-a": ["1"]}):
         with pytest.raises(InvalidSelfAssessment):
             parse_self_assessment(Form(bad), {"a"})
+
+
+@pytest.mark.content("tiny")
+def test_cohorts_and_hubs_get_the_map_of_their_members_through_a_hook(app, create_user):
+    """``course_group_skills_map`` maps only the learners it is given."""
+    ids = [complete_as(app, create_user, f"learner{n}@example.org") for n in range(6)]
+    group_map_html = app.extensions["course_group_skills_map"]
+    with app.test_request_context():
+        five = str(group_map_html(set(ids[:5])))
+        two = str(group_map_html(set(ids[:2])))
+    assert "5 learners counted." in five and 'role="img"' in five
+    assert map_table(five)["Find a local partner"][:4] == ["5", "0", "0", "0"]
+    assert "Download as CSV" not in five
+    assert "Fewer than 5 learners counted" in two
+    assert set(map_table(two)["Find a local partner"]) <= {"fewer than 5", "–"}

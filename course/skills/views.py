@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from typing import Any
 
 from flask import (
@@ -23,12 +24,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..accounts.auth import current_user, login_required, role_required
 from ..accounts.models import Role
 from ..contentstore import course
 from ..i18n import language_choices
 from . import services
+from .aggregate import SkillsMap
 from .charts import map_chart, timeline_chart
 from .forms import InvalidSelfAssessment, MapFilterForm, parse_self_assessment
 
@@ -124,25 +127,47 @@ def _map_filter() -> tuple[MapFilterForm, services.MapFilter | None]:
     return form, services.MapFilter(language, form.start.data, form.end.data)
 
 
+def _chart(skills_map: SkillsMap | None) -> Markup | None:
+    framework = course().skills
+    if skills_map is None or framework is None:
+        return None
+    title = _("Share of learners at each level, per skill")
+    return map_chart(skills_map, framework.source, title, "map-table-caption")
+
+
 @bp.get("/skills-map")
 @role_required(Role.TRAINER, Role.ADMIN)
 def group_map() -> Any:
     """The skills map of this server's learners, filtered by language and period."""
     form, selection = _map_filter()
     skills_map = services.group_map(services.learner_ids(), selection) if selection else None
-    framework = course().skills
-    chart = None
-    if skills_map is not None and framework is not None:
-        chart = map_chart(
-            skills_map,
-            framework.source,
-            _("Share of learners at each level, per skill"),
-            "map-table-caption",
-        )
     page = render_template(
-        "skills/map.html", form=form, skills_map=skills_map, chart=chart, framework=framework
+        "skills/map.html",
+        form=form,
+        skills_map=skills_map,
+        chart=_chart(skills_map),
+        framework=course().skills,
     )
     return page if selection else (page, 400)
+
+
+def group_map_html(
+    user_ids: Collection[int], selection: services.MapFilter | None = None
+) -> Markup | None:
+    """The skills map of these learners as HTML (count, SVG chart, table; no CSV link), for
+    other features' pages: the factory hands it to cohorts and hubs as
+    ``course_group_skills_map``. None when the course has no skills framework."""
+    skills_map = services.group_map(user_ids, selection)
+    if skills_map is None:
+        return None
+    html = render_template(
+        "skills/_map.html",
+        skills_map=skills_map,
+        chart=_chart(skills_map),
+        framework=course().skills,
+        csv_url=None,
+    )
+    return Markup(html)  # noqa: S704 - rendered by our autoescaped template
 
 
 @bp.get("/skills-map.csv")
