@@ -54,6 +54,7 @@ from .skills.public import bp as skills_public_bp
 from .skills.services import export_data as skills_export
 from .skills.services import forget as forget_ratings
 from .skills.views import bp as skills_bp
+from .skills.views import group_map_html
 from .templating import init_templating
 from .verification.views import bp as verification_bp
 
@@ -140,6 +141,7 @@ def _register_features(app: Flask) -> None:
     # A Wikimedia account chose how badges name it: award what was waiting.
     app.extensions["course_recipient_hooks"] = [award_earned]
     app.extensions["course_deletion_hooks"] = [forget_holder, forget_contributor, forget_ratings]
+    app.extensions["course_group_skills_map"] = group_map_html  # for cohorts and hubs
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(content_group)
