@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from . import config as settings
-from .accounts.auth import current_user, has_session, init_auth
+from .accounts.auth import current_viewer, has_session, init_auth
 from .accounts.cli import users
 from .accounts.identities import export_data as wikimedia_export
 from .accounts.oauth_views import bp as wikimedia_bp
@@ -160,8 +160,8 @@ def _register_features(app: Flask) -> None:
 
 def saved_language() -> str | None:
     """The signed-in person's saved interface language, if any (for :mod:`course.i18n`)."""
-    user = current_user()
-    return user.locale if user else None
+    viewer = current_viewer()
+    return viewer.locale if viewer else None
 
 
 def _only_missing_key(problems: list[str]) -> bool:

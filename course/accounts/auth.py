@@ -7,11 +7,13 @@ or deleting the account ends a session for good, even if someone kept a copy of 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 
+from ..extensions import db
 from . import sessions
 from .models import Role, User
 
@@ -20,17 +22,64 @@ _SESSION_KEY = "sid"
 _CARRIED_OVER = ("guest",)
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user as most pages need them: read in one query, without ORM objects.
+
+    Templates get this as ``current_user``; any other attribute (``wikimedia``,
+    ``password_hash``…) is read from the ORM user, loaded on first use.
+    """
+
+    id: int
+    display_name: str
+    email: str | None
+    role: Role
+    locale: str | None
+
+    is_trainer = User.is_trainer
+    is_admin = User.is_admin
+
+    def __getattr__(self, name: str) -> Any:
+        user = current_user() if not name.startswith("__") else None
+        if user is None or user.id != self.id:
+            raise AttributeError(name)
+        return getattr(user, name)
+
+
+def current_viewer() -> Viewer | None:
+    """The signed-in user of this request as a :class:`Viewer`, if any: what pages that only
+    show who is signed in need, without loading the ORM user."""
+    if "user" in g:  # loaded, or signed in or out during this request
+        user = g.user
+        return (
+            Viewer(user.id, user.display_name, user.email, user.role, user.locale) if user else None
+        )
+    token = session.get(_SESSION_KEY)
+    known = g.get("viewer")
+    if known is None or known[0] != token:  # the session may change (see course.errors)
+        row = sessions.viewer_for_session(token) if isinstance(token, str) else None
+        if token is not None and row is None:
+            session.pop(_SESSION_KEY, None)  # ended elsewhere: forget it
+        known = g.viewer = (token, Viewer(*row[:5]) if row else None)
+    return known[1]
+
+
 def current_user() -> User | None:
     """The signed-in user of this request, if any.
 
     Loaded on first use rather than before every request, so that a request's first query
-    (which opens its transaction) comes after its rate-limit check.
+    (which opens its transaction) comes after its rate-limit check; in one query (by id, if
+    :func:`current_viewer` read the session already).
     """
     if "user" not in g:
         token = session.get(_SESSION_KEY)
-        g.user = sessions.user_for_session(token) if isinstance(token, str) else None
-        if token is not None and g.user is None:
-            session.pop(_SESSION_KEY, None)  # ended elsewhere: forget it
+        known = g.get("viewer")
+        if known is not None and known[0] == token:
+            g.user = db.session.get(User, known[1].id) if known[1] else None
+        else:
+            g.user = sessions.user_for_session(token) if isinstance(token, str) else None
+            if token is not None and g.user is None:
+                session.pop(_SESSION_KEY, None)  # ended elsewhere: forget it
     return g.user
 
 
@@ -94,4 +143,4 @@ def init_auth(app: Flask) -> None:
 
     @app.context_processor
     def inject_user() -> dict[str, Any]:
-        return {"current_user": current_user()}
+        return {"current_user": current_viewer()}
