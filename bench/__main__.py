@@ -1,7 +1,12 @@
-"""`python -m bench [--postgresql] [--quick]`: one run of the bench, from a fresh instance to the report."""
+"""`python -m bench [--postgresql] [--quick]`: one run of the bench, from a fresh instance to the report.
+
+`python -m bench --report [--postgresql]` renders bench/results*.md and the README's table
+again from bench/results*.json (its figures and profiles), without measuring anything.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import secrets
@@ -15,14 +20,18 @@ from typing import Any
 
 from bench import report
 from bench.baselines import hello_baseline, nginx_baseline
-from bench.common import FULL, QUICK, ROOT, WORKERS, Run, free_port, log
+from bench.common import BENCH, FULL, QUICK, ROOT, THREADS, WORKERS, Run, free_port, log
 from bench.profiles import profile
-from bench.scenarios import measure_server, startup_and_check
+from bench.scenarios import measure_server
 from bench.seeding import seed
+from bench.startup import startup_and_check
+from bench.targets import missed, profiled_kinds
 
 
 def main(argv: list[str]) -> int:
     """Seed, measure the server and the baselines, and report; the exit status."""
+    if "--report" in argv:
+        return rerender("PostgreSQL" if "--postgresql" in argv else "SQLite")
     started = time.monotonic()
     run = prepare(use_postgresql="--postgresql" in argv, quick="--quick" in argv)
     info = seed(run)
@@ -35,18 +44,28 @@ def main(argv: list[str]) -> int:
     log("start-up and content check with 50 generated modules in two languages")
     results.update(startup_and_check(run))
     results["machine"] = machine(run)
-    profiles = {
-        kind: profile(run, kind, info) for kind in report.profiled_kinds(report.missed(results))
-    }
+    profiles = {kind: profile(run, kind, info) for kind in profiled_kinds(missed(results))}
+    results["profiles"] = profiles
     markdown = report.render(results, run.plan, profiles)
     if run.plan.writes_results:
         report.write(results, markdown)
-        report.update_readme(markdown)
+        report.update_readme(markdown, run.database)
     else:
         log("a quick run: bench/results.json, bench/results.md and the README left as they were")
     print(markdown)
     shutil.rmtree(run.work, ignore_errors=True)
     log(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def rerender(database: str) -> int:
+    """results.md and the README's table for ``database`` again, from its results.json."""
+    path = BENCH / f"results{report.suffix(database)}.json"
+    results = json.loads(path.read_text())
+    markdown = report.render(results, FULL, results.get("profiles", {}))
+    report.write(results, markdown)
+    report.update_readme(markdown, database)
+    log(f"rendered again from {path.name}")
     return 0
 
 
@@ -87,6 +106,8 @@ def machine(run: Run) -> dict[str, Any]:
         "system": f"{platform.system()} {platform.machine()}",
         "database": run.database,
         "workers": WORKERS,
+        "threads": THREADS,
+        "rounds": run.plan.rounds,
         "seconds_per_run": run.plan.seconds,
         "date": time.strftime("%Y-%m-%d"),
     }

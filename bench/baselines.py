@@ -2,7 +2,7 @@
 
 Every figure of the course server is read beside these two: what the machine serves at best
 (a static file from nginx) and what gunicorn and Flask cost before any of the course's code
-(``bench/hello.py`` under the same gunicorn settings).
+(``bench/hello.py`` served by scripts/serve, as the course is).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from bench.common import Run, each_connections, free_port, gunicorn, process, wait_for
+from bench.common import Run, each_connections, free_port, process, serve, wait_for
 
 
 def nginx_baseline(run: Run, lesson_html: bytes, css: bytes) -> dict[str, dict[str, Any]]:
@@ -29,7 +29,8 @@ def nginx_baseline(run: Run, lesson_html: bytes, css: bytes) -> dict[str, dict[s
         path.chmod(0o755 if path.is_dir() else 0o644)  # nginx workers run as nobody
     with process(["/usr/sbin/nginx", "-c", str(conf), "-p", str(work)]):
         wait_for(f"http://127.0.0.1:{port}/lesson.html")
-        return each_connections(run.plan, f"http://127.0.0.1:{port}/lesson.html")
+        url = f"http://127.0.0.1:{port}/lesson.html"
+        return each_connections(run.plan, url)
 
 
 def _nginx_conf(work: Path, site: Path, port: int) -> Path:
@@ -50,8 +51,7 @@ def _nginx_conf(work: Path, site: Path, port: int) -> Path:
 
 
 def hello_baseline(run: Run) -> dict[str, dict[str, Any]]:
-    """Flask "hello world" under the course's gunicorn settings, at each number of connections."""
+    """Flask "hello world" under scripts/serve, at each number of connections."""
     port = free_port()
-    with process(gunicorn("bench.hello:app", port), env=run.env):
-        wait_for(f"http://127.0.0.1:{port}/")
+    with serve("bench.hello:app", port, run.env, ready="/"):
         return each_connections(run.plan, f"http://127.0.0.1:{port}/")

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -19,7 +20,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
-WORKERS = 2 * (os.cpu_count() or 1) + 1
+SERVE = ROOT / "scripts" / "serve"
+#: scripts/serve's defaults, which the bench keeps: 2 × cores + 1 workers of 4 threads.
+WORKERS, THREADS = 2 * (os.cpu_count() or 1) + 1, 4
 LEARNER_EMAIL, PASSWORD = "learner{}@bench.example", "bench password 1"
 
 
@@ -28,7 +31,8 @@ class Plan:
     """How long and how large a run is, and whether it writes the results files."""
 
     seconds: int  #: length of each wrk run
-    connections: tuple[int, ...]  #: concurrent connections of each measured page
+    rounds: int  #: runs of each measurement, reported as min, median and max
+    connections: tuple[int, ...]  #: concurrent connections of the lesson page and the quiz
     learners: int
     attempts: int
     awards: int
@@ -37,7 +41,8 @@ class Plan:
 
 #: `make bench`: the run whose figures the README shows.
 FULL = Plan(
-    seconds=int(os.environ.get("BENCH_SECONDS", "8")),
+    seconds=int(os.environ.get("BENCH_SECONDS", "5")),
+    rounds=3,
     connections=(1, 16, 64),
     learners=10_000,
     attempts=200_000,
@@ -45,9 +50,15 @@ FULL = Plan(
     writes_results=True,
 )
 
-#: `--quick`: a smoke run of every step in about a minute; prints its report, writes no file.
+#: `--quick`: a smoke run of every step in a few minutes; prints its report, writes no file.
 QUICK = Plan(
-    seconds=1, connections=(16,), learners=200, attempts=2_000, awards=20, writes_results=False
+    seconds=1,
+    rounds=3,
+    connections=(16,),
+    learners=200,
+    attempts=2_000,
+    awards=20,
+    writes_results=False,
 )
 
 
@@ -99,16 +110,16 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 @contextmanager
 def process(
-    command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+    command: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    stdout: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A quiet child process in a session of its own, ended with its children on exit."""
+    """A quiet child process in a session of its own (its output and errors to ``stdout`` if
+    given), ended with its children on exit."""
+    out = stdout.open("wb") if stdout else subprocess.DEVNULL
     proc = subprocess.Popen(
-        command,
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        command, env=env, cwd=cwd, stdout=out, stderr=out, start_new_session=True
     )
     try:
         yield proc
@@ -118,21 +129,24 @@ def process(
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        if stdout:
+            out.close()
 
 
-def gunicorn(app: str, port: int) -> list[str]:
-    """The command of `make serve`'s gunicorn for ``app`` on ``port``."""
-    return [
-        str(ROOT / ".venv/bin/gunicorn"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-        "--preload",  # as `make serve`: the course is loaded once, before the workers fork
-        "--log-level",
-        "warning",
-        app,
-    ]
+@contextmanager
+def serve(
+    app: str, port: int, env: dict[str, str], log: Path | None = None, ready: str = "/healthz"
+) -> Iterator[int]:
+    """``app`` served by scripts/serve (what `make serve` runs) on ``port``; the master's pid.
+
+    scripts/serve runs `course init`, then gunicorn with its own flags; the bench only sets
+    the address and the app. Its access log (a line per request, with the seconds it took)
+    goes to ``log``.
+    """
+    serve_env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "APP": app}
+    with process([str(SERVE)], env=serve_env, stdout=log) as proc:
+        wait_for(f"http://127.0.0.1:{port}{ready}")
+        yield proc.pid
 
 
 def python_output(code: str, env: dict[str, str], *args: str) -> str:
@@ -144,10 +158,16 @@ def python_output(code: str, env: dict[str, str], *args: str) -> str:
 
 
 def wrk(
-    url: str, connections: int, seconds: int, script: str | None = None, headers: Sequence[str] = ()
+    url: str,
+    connections: int,
+    seconds: int,
+    script: str | None = None,
+    headers: Sequence[str] = (),
+    threads: int | None = None,
 ) -> dict[str, Any]:
-    """Run wrk and read requests/s, latency percentiles and errors from its report."""
-    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    """Run wrk and read requests/s, latency percentiles, errors and its script's report."""
+    threads = threads or min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for header in headers:
         command += ["-H", header]
     if script:
@@ -157,9 +177,11 @@ def wrk(
         "connections": connections,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "seconds": float(re.search(r"requests in ([\d.]+)s", output).group(1)),
         "p50_ms": _latency_ms(output, "50"),
         "p99_ms": _latency_ms(output, "99"),
         "errors": _errors(output),
+        "script": dict(re.findall(r"^SCRIPT (\w+)=(\d+)$", output, re.M)),
     }
 
 
@@ -181,6 +203,31 @@ def _errors(output: str) -> int:
     )
 
 
-def each_connections(plan: Plan, url: str, **options: Any) -> dict[str, dict[str, Any]]:
-    """One wrk run of ``url`` at each number of connections of the plan, keyed by that number."""
-    return {str(c): wrk(url, c, plan.seconds, **options) for c in plan.connections}
+def spread(values: Sequence[float]) -> dict[str, float]:
+    """The min, median and max of ``values``."""
+    return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+
+def rounds(plan: Plan, url: str, connections: int, **options: Any) -> dict[str, Any]:
+    """``plan.rounds`` wrk runs of ``url``: each figure as min, median and max, errors summed."""
+    runs = [wrk(url, connections, plan.seconds, **options) for _ in range(plan.rounds)]
+    return summary(connections, runs)
+
+
+def summary(connections: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds of one measurement, and min, median and max of each figure."""
+    return {
+        "connections": connections,
+        "rps": spread([run["rps"] for run in runs]),
+        "p50_ms": spread([run["p50_ms"] for run in runs]),
+        "p99_ms": spread([run["p99_ms"] for run in runs]),
+        "errors": sum(run["errors"] for run in runs),
+        "runs": runs,
+    }
+
+
+def each_connections(
+    plan: Plan, url: str, connections: Sequence[int] | None = None, **options: Any
+) -> dict[str, dict[str, Any]]:
+    """The rounds of ``url`` at each number of connections (the plan's by default)."""
+    return {str(c): rounds(plan, url, c, **options) for c in connections or plan.connections}
