@@ -4,9 +4,10 @@ else the browser's Accept-Language, else the default language."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
@@ -46,9 +47,18 @@ def init_i18n(app: Flask, saved_language: Callable[[], str | None]) -> None:
 
     @app.context_processor
     def inject_language() -> dict[str, Any]:
-        locale = get_locale()
+        language = str(get_locale())
         return {
-            "language": str(locale),
-            "text_direction": locale.text_direction if locale else "ltr",
+            "language": language,
+            "text_direction": text_direction(language),
             "language_choices": choices,
         }
+
+
+@lru_cache(maxsize=64)
+def text_direction(language: str) -> str:
+    """"ltr" or "rtl" for ``language``, computed once per process (Babel reads its data)."""
+    try:
+        return Locale.parse(language).text_direction
+    except (UnknownLocaleError, ValueError):
+        return "ltr"

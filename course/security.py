@@ -75,8 +75,10 @@ def init_security(app: Flask, has_session: Callable[[], bool]) -> None:
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if secure:
             headers["Strict-Transport-Security"] = "max-age=31536000"
-        if has_session():
-            # Pages for a signed-in user must never be kept by a shared cache.
+        if has_session() and not response.cache_control.public:
+            # Pages for a signed-in user must never be kept by a shared cache. Only what a
+            # view declares the same for everyone (static files, course media) is not such
+            # a page.
             headers["Cache-Control"] = "private, no-store"
             response.vary.add("Cookie")
         return response

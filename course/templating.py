@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
+from .caching import init_caching
 from .contentstore import course
 
 
@@ -33,13 +35,21 @@ def localized(texts: Mapping[str, Any], fallback: str, language: str | None = No
 
 def language_name(code: str) -> str:
     """``code``'s name in the interface language: "French" or "français"."""
+    return _language_name(code, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _language_name(code: str, in_language: str) -> str:
+    """Computed once per process for each pair: Babel parses locale data on every call."""
     try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(str(get_locale())) or code
+        return Locale.parse(code.replace("-", "_")).get_display_name(in_language) or code
     except (UnknownLocaleError, ValueError):
         return code
 
 
 def init_templating(app: Flask) -> None:
+    """Give templates the helpers above and the ``{% cache %}`` tag (see course.caching)."""
+    init_caching(app)
     app.jinja_env.globals.update(
         localized=localized,
         language_name=language_name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from flask import (
@@ -22,11 +23,13 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 
 from ..accounts.auth import current_user, has_session, login_required
+from ..caching import conditional
 from ..content.model import Module, Quiz
 from ..contentstore import course
 from ..db import begin_write, reads_first, write_transaction
@@ -40,6 +43,7 @@ from .navigation import (
     find_lesson,
     find_module,
     find_quiz,
+    lesson_tag,
     neighbours,
     step_url,
 )
@@ -98,20 +102,20 @@ def resume(module_id: str) -> Response:
 
 
 @bp.get("/modules/<module_id>/lessons/<lesson_id>")
-def lesson(module_id: str, lesson_id: str) -> str:
-    """A lesson in the learner's language, or in the source language with a notice."""
+def lesson(module_id: str, lesson_id: str) -> Response | str:
+    """A lesson in the learner's language, or in the source language with a notice.
+
+    A visitor who is not signed in may keep the page and ask whether it changed (ETag, 304).
+    """
     found, item = find_lesson(module_id, lesson_id)
+    record = current_record()
     before, after = neighbours(found, item)
-    return render_template(
-        "learning/lesson.html",
-        item=ModuleProgress(found, current_record()),
-        lesson=item,
-        before=before,
-        after=after,
-        initiatives=[
-            course().initiatives[i] for i in item.initiatives if i in course().initiatives
-        ],
-    )
+    initiatives = [course().initiatives[i] for i in item.initiatives if i in course().initiatives]
+    context = {"item": ModuleProgress(found, record), "lesson": item, "initiatives": initiatives}
+    page = partial(render_template, "learning/lesson.html", **context, before=before, after=after)
+    if has_session() or "_flashes" in session:
+        return page()
+    return conditional(partial(lesson_tag, found, item, record, initiatives), page)
 
 
 @bp.post("/modules/<module_id>/lessons/<lesson_id>/done")

@@ -1,0 +1,169 @@
+"""Rendered once, reused: template fragments kept per process, and answers browsers can reuse.
+
+``{% cache key, … %}…{% endcache %}`` keeps what its block rendered, per process, for its
+keys and for what every page varies by: the interface language, the script root, and the
+course as loaded (a reload of the course files starts afresh). A cached block must depend on
+nothing else: no CSRF token, no flashed message, no progress that its keys do not name. So
+the lesson body, its sources and its navigation are rendered once per (lesson, language,
+course version) and each request renders only the small personal part around them.
+
+:func:`conditional` answers a GET with 304 when the browser's copy, named by an ETag made
+from what the page depends on (and from this :func:`release`), is still the page it would
+get. :func:`static_url` names a static file by its content, so that browsers and proxies may
+keep it for a year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Hashable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request, url_for
+from flask_babel import get_locale
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
+
+from .config import PROJECT_ROOT
+from .contentstore import course
+
+#: Characters of rendered fragments a process keeps at most; past that it starts afresh.
+MAX_CHARACTERS = 8_000_000
+#: Seconds browsers and proxies keep a static file under its fingerprinted and plain address.
+YEAR, HOUR = 365 * 24 * 3600, 3600
+
+
+class FragmentCache(Extension):
+    """The ``{% cache %}`` tag (see the module docstring)."""
+
+    tags = {"cache"}
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        self._fragments: dict[Hashable, str] = {}
+        self._size = 0
+        self._course: object = None
+        self._lock = threading.Lock()
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        keys: list[nodes.Expr] = [nodes.Const(f"{parser.name}:{lineno}")]
+        while parser.stream.current.type != "block_end":
+            if len(keys) > 1:
+                parser.stream.expect("comma")
+            keys.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        call = self.call_method("_render", [nodes.Tuple(keys, "load")])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _render(self, keys: tuple[Hashable, ...], caller: Callable[[], str]) -> str:
+        key = (keys, _varies_by())
+        found = self._fragments.get(key)
+        if found is None:
+            found = caller()
+            self._keep(key, found)
+        return found
+
+    def _keep(self, key: Hashable, fragment: str) -> None:
+        loaded = course()
+        with self._lock:
+            if loaded is not self._course or self._size + len(fragment) > MAX_CHARACTERS:
+                self._fragments, self._size, self._course = {}, 0, loaded
+            self._fragments[key] = fragment
+            self._size += len(fragment)
+
+
+def _varies_by() -> tuple[str, str, int]:
+    """What every cached fragment of this request depends on besides its keys."""
+    found = g.get("fragment_vary")
+    if found is None:
+        found = g.fragment_vary = (str(get_locale()), request.script_root, id(course()))
+    return found
+
+
+def etag(*parts: object) -> str:
+    """An entity tag made from what a page depends on, and from this release of the code,
+    templates, styles and translations."""
+    digest = hashlib.blake2b(repr((release(), parts)).encode(), digest_size=12)
+    return digest.hexdigest()
+
+
+def conditional(tag: Callable[[], str], render: Callable[[], str]) -> Response:
+    """``render()``'s page with the ETag ``tag()``, or 304 if the browser holds that copy.
+
+    ``tag()`` is asked before rendering and again after (rendering may start this visitor's
+    session, which the page's forms name). The browser alone may keep the page, and asks
+    again each time (``private, no-cache``).
+    """
+    if request.if_none_match and tag() in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = Response(render(), mimetype="text/html")
+    response.set_etag(tag())
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+@lru_cache(maxsize=1)
+def release() -> str:
+    """What names this release of the package and its translations: their files' sizes and
+    times, read once per process."""
+    found = []
+    for folder in (Path(__file__).parent, PROJECT_ROOT / "translations"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix not in {".pyc", ".po"}:
+                stat = path.stat()
+                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return hashlib.blake2b(repr(found).encode(), digest_size=8).hexdigest()
+
+
+def static_url(filename: str) -> str:
+    """The address of a static file with its content's fingerprint, so that browsers and
+    proxies may keep it for a year: a new version has a new address. The plain address
+    (without ``v``, or with an old one) keeps working, kept for an hour."""
+    version = _version(filename)
+    if version is None:
+        return url_for("static", filename=filename)
+    return url_for("static", filename=filename, v=version)
+
+
+def _version(filename: str) -> str | None:
+    path = Path(current_app.static_folder or "", filename)
+    try:
+        return _fingerprint(str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=256)
+def _fingerprint(path: str, _mtime_ns: int) -> str:
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=6).hexdigest()
+
+
+def _static_lifetime(response: Response) -> Response:
+    """Static files are the same for everyone: public, a year when fingerprinted."""
+    if request.endpoint != "static" or response.status_code not in (200, 304):
+        return response
+    version = request.args.get("v")
+    fingerprinted = version is not None and version == _version(
+        (request.view_args or {}).get("filename", "")
+    )
+    response.cache_control.no_cache = None
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR if fingerprinted else HOUR
+    response.cache_control.immutable = fingerprinted
+    return response
+
+
+def init_caching(app: Flask) -> None:
+    """Give ``app``'s templates the ``{% cache %}`` tag and ``static_url``, and static files
+    their lifetimes."""
+    app.jinja_env.add_extension(FragmentCache)
+    app.jinja_env.globals["static_url"] = static_url
+    app.after_request(_static_lifetime)
