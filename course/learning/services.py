@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from ..accounts.models import User
 from ..clock import iso, now
 from ..content.model import Lesson, Module, Quiz
-from ..db import insert_ignoring_duplicates
+from ..db import insert_ignoring_duplicates, write_transaction
 from ..extensions import db
 from . import draws
 from .drawing import Layout, apply_layout, full_layout, layout_of
@@ -79,15 +79,16 @@ def load_record(user: User) -> Record:
 
 def mark_lesson_done(user: User, module: Module, lesson: Lesson, language: str) -> bool:
     """Record that ``user`` finished ``lesson``; True if this completed the module."""
-    insert_ignoring_duplicates(
-        LessonDone,
-        user_id=user.id,
-        module_id=module.id,
-        lesson_id=lesson.id,
-        language=language,
-        done_at=now(),
-    )
-    return complete_if_done(user, module)
+    with write_transaction():  # the mark and the completion decision, under the write lock
+        insert_ignoring_duplicates(
+            LessonDone,
+            user_id=user.id,
+            module_id=module.id,
+            lesson_id=lesson.id,
+            language=language,
+            done_at=now(),
+        )
+        return complete_if_done(user, module)
 
 
 @dataclass(frozen=True)
@@ -112,35 +113,36 @@ def record_attempt(
     """Grade ``answers`` over the questions ``layout`` asked and append the attempt, once per
     form token; the form's draw is used up, so the next attempt draws again.
 
-    Sending the same form again returns the attempt recorded the first time.
+    Sending the same form again returns the attempt recorded the first time. Grading happens
+    before the write transaction, which holds only the inserts and the completion decision.
     """
     layout = layout or full_layout(quiz)
     result = grade(apply_layout(quiz, layout), answers)
-    added = insert_ignoring_duplicates(
-        QuizAttempt,
-        user_id=user.id,
-        module_id=module.id,
-        quiz_id=quiz.id,
-        content_hash=quiz.content_hash,
-        form_token=form_token,
-        answers={question: list(chosen) for question, chosen in answers.items()},
-        questions=[[question, list(options)] for question, options in layout],
-        correct=result.correct,
-        total=result.total,
-        score=result.score,
-        passed=result.passed,
-        language=language,
-        submitted_at=now(),
-    )
-    draws.use_up(user, form_token)
-    attempt = attempt_by_token(user, form_token)
-    assert attempt is not None  # inserted now or before
-    if not added:  # the same form again: answer with what was recorded the first time
-        if attempt.content_hash == quiz.content_hash:
-            result = grade(asked(quiz, attempt), {q: tuple(c) for q, c in attempt.answers.items()})
-        return AttemptResult(attempt, result, False)
-    # Only a new pass can complete the module; a failed attempt changes nothing there.
-    completed = result.passed and complete_if_done(user, module)
+    with write_transaction():  # the inserts and the completion decision, no more
+        added = insert_ignoring_duplicates(
+            QuizAttempt,
+            user_id=user.id,
+            module_id=module.id,
+            quiz_id=quiz.id,
+            content_hash=quiz.content_hash,
+            form_token=form_token,
+            answers={question: list(chosen) for question, chosen in answers.items()},
+            questions=[[question, list(options)] for question, options in layout],
+            correct=result.correct,
+            total=result.total,
+            score=result.score,
+            passed=result.passed,
+            language=language,
+            submitted_at=now(),
+        )
+        draws.use_up(user, form_token)
+        attempt = attempt_by_token(user, form_token)
+        assert attempt is not None  # inserted now or before
+        # Only a new pass can complete the module; a failed attempt changes nothing there.
+        completed = added and result.passed and complete_if_done(user, module)
+    if not added and attempt.content_hash == quiz.content_hash:
+        # The same form again: answer with what was recorded the first time.
+        result = grade(asked(quiz, attempt), {q: tuple(c) for q, c in attempt.answers.items()})
     return AttemptResult(attempt, result, completed)
 
 
