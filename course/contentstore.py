@@ -1,7 +1,9 @@
 """The course an application serves: loaded once, reloaded in debug mode when files change.
 
 Rendered Markdown is kept in ``instance/cache/content/`` (:func:`cache_folder`) between
-loads and restarts, keyed by each document's content; see :mod:`course.content.cache`.
+loads and restarts, keyed by each document's content; see :mod:`course.content.cache`. The
+server only reads it (the factory writes nothing); ``course init``, which scripts/serve runs
+before every start, and ``course content check`` write it (:func:`write_cache`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ EXTENSION_KEY = "course_content"
 def cache_folder(app: Flask) -> Path:
     """Where ``app`` keeps rendered Markdown between loads (safe to delete at any time)."""
     return Path(app.instance_path) / "cache" / "content"
+
+
+def write_cache(app: Flask) -> FolderCache:
+    """Load ``app``'s course once, rendering into its cache what it lacks; the cache's counts."""
+    cache = FolderCache(cache_folder(app))
+    config = app.config
+    load_course(Path(config["MODULES_DIR"]), Path(config["BADGES_DIR"]), config["LANGUAGES"], cache)
+    return cache
 
 
 class ContentError(RuntimeError):
@@ -69,7 +79,7 @@ class ContentStore:
         with self._lock:
             signature = _signature(self.modules_dir, self.badges_dir)
             if self._course is None or signature != self._signature:
-                self.cache = FolderCache(self.cache_dir) if self.cache_dir else None
+                self.cache = FolderCache(self.cache_dir, write=False) if self.cache_dir else None
                 course, report = load_course(
                     self.modules_dir, self.badges_dir, self.languages, self.cache
                 )

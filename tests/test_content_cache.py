@@ -5,7 +5,10 @@ deleted or corrupted cache all lead to rendering again, never to a stale page.""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from course.content import cache as cache_module
 from course.content import fields
 from course.content.cache import FolderCache
 from course.content.loader import load_course
-from course.contentstore import cache_folder
+from course.contentstore import ContentStore, cache_folder
 
 LANGUAGES = ("en", "fr")
 
@@ -155,12 +158,41 @@ def test_a_cache_that_cannot_be_written_changes_nothing(course_dirs, tmp_path):
 
 
 @pytest.mark.content("readme")
-def test_the_server_and_content_check_share_the_instance_cache(app, runner, renders):
-    """The app loaded the course at start-up into instance/cache/content; check reuses it."""
+def test_content_check_writes_the_cache_and_the_server_only_reads_it(app, runner, renders):
+    """The factory writes nothing (tests/test_config.py); check fills instance/cache/content."""
     folder = cache_folder(app)
-    assert folder.is_relative_to(app.instance_path) and any(folder.rglob("*.json"))
-    renders.clear()
+    assert folder.is_relative_to(app.instance_path) and not folder.exists()
     result = runner.invoke(args=["content", "check"])
-    assert "0 errors" in result.output and renders == []
+    assert "0 errors" in result.output and renders and any(folder.rglob("*.json"))
+    renders.clear()
+    store = ContentStore(
+        Path(app.config["MODULES_DIR"]),
+        Path(app.config["BADGES_DIR"]),
+        app.config["LANGUAGES"],
+        auto_reload=False,
+        cache_dir=folder,
+    )
+    assert store.load().errors == [] and renders == [] and store.cache.reused > 0
     result = runner.invoke(args=["content", "check", "--no-cache"])
     assert "0 errors" in result.output and renders != []
+
+
+def test_course_init_renders_the_course_into_the_cache(tmp_path):
+    """scripts/serve runs `course init` before gunicorn, so a server starts warm."""
+    modules, badges = write_examples(tmp_path / "content")
+    translations = tmp_path / "translations"  # init compiles them: not in the work tree
+    shutil.copytree(PROJECT_ROOT / "translations", translations)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("COURSE_")},
+        "COURSE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "COURSE_MODULES_DIR": str(modules),
+        "COURSE_BADGES_DIR": str(badges),
+        "COURSE_TRANSLATIONS_DIR": str(translations),
+    }
+    command = [sys.executable, "-m", "course.commandline", "init"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "Course content: 4 documents rendered, 0 unchanged." in first.stdout
+    assert len(list((tmp_path / "instance" / "cache" / "content").rglob("*.json"))) == 4
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert "Course content: 0 documents rendered, 4 unchanged." in second.stdout

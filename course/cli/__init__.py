@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from ..badges.cli import keygen
+from ..contentstore import write_cache
 from ..db import MIGRATIONS_DIR
 
 CONFIG_TEMPLATE = """\
@@ -55,7 +56,8 @@ def compile_translations(directory: Path) -> list[Path]:
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Create or upgrade instance/ and the database; compile translations."""
+    """Create or upgrade instance/ and the database; compile translations; render the course
+    into instance/cache/content/ (what is already there is kept)."""
     app = current_app
     instance = Path(app.instance_path)
     if write_instance_config(instance):
@@ -68,4 +70,6 @@ def init_command() -> None:
     click.get_current_context().invoke(keygen)
     for mo_path in compile_translations(Path(app.config["TRANSLATIONS_DIR"])):
         click.echo(f"Compiled {mo_path}.")
+    cache = write_cache(app)
+    click.echo(f"Course content: {cache.rendered} documents rendered, {cache.reused} unchanged.")
     click.echo("Ready.")

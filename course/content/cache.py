@@ -10,9 +10,10 @@ is reused the rewriter is asked again about each target: if any answer differs, 
 is rendered anew. Asking again also reports the rewriter's problems, exactly as rendering does.
 
 The loader takes any object with ``get`` and ``put`` (:class:`RenderCache`); the application
-passes a :class:`FolderCache` under its ``instance/`` folder. Deleting that folder is always
-safe: the next load renders everything and writes it again. An entry that cannot be read or
-does not have the expected shape is ignored and replaced.
+passes a :class:`FolderCache` under its ``instance/`` folder, which ``course init`` and
+``course content check`` write and the server only reads. Deleting that folder is always
+safe: the next load renders everything, and the next of those commands writes it again. An
+entry that cannot be read or does not have the expected shape is ignored and replaced.
 """
 
 from __future__ import annotations
@@ -92,8 +93,10 @@ class FolderCache:
     count the entries read and written by this object, for ``content check`` and the tests.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, write: bool = True) -> None:
         self.folder = folder
+        #: False only reads: the application factory writes nothing (``course init`` does).
+        self.write = write
         self.reused = 0
         self.rendered = 0
 
@@ -111,6 +114,8 @@ class FolderCache:
 
     def put(self, key: str, entry: CachedRender) -> None:
         self.rendered += 1
+        if not self.write:
+            return
         path = self._path(key)
         data = {"key": key, "html": entry.html, "removed": entry.removed, "links": entry.links}
         try:
