@@ -75,7 +75,8 @@ def page_weight(
     """The signed-in lesson page and its CSS in KB, as sent and gzipped, and its scripts."""
     request = urllib.request.Request(lesson_url, headers={"Cookie": cookie})
     lesson_html = urllib.request.urlopen(request).read()
-    css = urllib.request.urlopen(f"{base}/static/style.css").read()
+    href = re.search(rb'rel="stylesheet" href="([^"]+)"', lesson_html).group(1).decode()
+    css = urllib.request.urlopen(base + href.replace("&amp;", "&")).read()
     kb = {
         "html_kb": len(lesson_html) / 1024,
         "css_kb": len(css) / 1024,
