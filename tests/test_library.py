@@ -88,7 +88,20 @@ def test_a_draft_saves_with_nothing_required(app, create_user):
 def test_a_submission_lists_what_it_still_needs_and_saves_nothing(app, create_user):
     create_user()
     ada = signed_in(app)
-    response = share(ada, title="", licence=None, **{"outcomes-0-url": None, "outcomes-0-metric": None, "outcomes-0-figure": None, "outcomes-1-url": None, "outcomes-1-metric": None, "outcomes-1-figure": None, "outcomes-0-measured": None})
+    response = share(
+        ada,
+        title="",
+        licence=None,
+        **{
+            "outcomes-0-url": None,
+            "outcomes-0-metric": None,
+            "outcomes-0-figure": None,
+            "outcomes-1-url": None,
+            "outcomes-1-metric": None,
+            "outcomes-1-figure": None,
+            "outcomes-0-measured": None,
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "This is needed to submit." in page
@@ -117,7 +130,10 @@ def test_review_round_trip_with_a_logged_history(app, create_user, trainer):
     queue = trainer.get("/initiatives/review").get_data(as_text=True)
     assert "WikiGap à Lomé" in queue
     assert decide(trainer, item, "request_changes").status_code == 400  # a comment is needed
-    assert decide(trainer, item, "request_changes", "Ajoutez le lien du tableau de bord.").status_code == 303
+    assert (
+        decide(trainer, item, "request_changes", "Ajoutez le lien du tableau de bord.").status_code
+        == 303
+    )
     mine = ada.get(f"/initiatives/mine/{item}").get_data(as_text=True)
     assert "Changes requested" in mine and "Ajoutez le lien du tableau de bord." in mine
     assert ada.get(f"/initiatives/contributed/{item}").status_code == 404  # not published yet
@@ -130,8 +146,17 @@ def test_review_round_trip_with_a_logged_history(app, create_user, trainer):
     assert 'href="https://meta.wikimedia.org/wiki/Event:WikiGap_Lome_2026"' in page
     assert "Prévoyez des clés 4G et du café." in page
     with app.app_context():
-        actions = [e.action for e in db.session.query(ContributionEvent).order_by(ContributionEvent.id)]
-    assert actions == ["created", "submitted", "changes_requested", "edited", "submitted", "accepted"]
+        actions = [
+            e.action for e in db.session.query(ContributionEvent).order_by(ContributionEvent.id)
+        ]
+    assert actions == [
+        "created",
+        "submitted",
+        "changes_requested",
+        "edited",
+        "submitted",
+        "accepted",
+    ]
     history = trainer.get(f"/initiatives/review/{item}").get_data(as_text=True)
     assert "Tess" in history and "Ajoutez le lien du tableau de bord." in history
     assert ada.get(edit).status_code == 303  # accepted: no longer editable
@@ -156,7 +181,9 @@ def test_only_trainers_review(app, create_user):
     assert ada.get("/initiatives/review").status_code == 403
     assert ada.get(f"/initiatives/review/{only_id(app)}").status_code == 403
     token = csrf_token(ada, "/initiatives/mine")
-    response = ada.post(f"/initiatives/review/{only_id(app)}", data={"csrf_token": token, "decision": "accept"})
+    response = ada.post(
+        f"/initiatives/review/{only_id(app)}", data={"csrf_token": token, "decision": "accept"}
+    )
     assert response.status_code == 403
 
 
@@ -170,7 +197,9 @@ def accepted_entry(app, create_user, trainer) -> int:
 
 
 @pytest.mark.content("readme")
-def test_an_accepted_entry_exports_to_files_that_content_check_accepts(app, create_user, trainer, runner, tmp_path):
+def test_an_accepted_entry_exports_to_files_that_content_check_accepts(
+    app, create_user, trainer, runner, tmp_path
+):
     item = accepted_entry(app, create_user, trainer)
     folder = tmp_path / "content" / "modules" / "initiatives"
     result = runner.invoke(args=["initiatives", "export", str(item), "--to", str(folder)])
@@ -195,5 +224,7 @@ def test_only_accepted_entries_export(app, create_user, runner, tmp_path):
 
 def test_the_trainer_sees_the_review_link(app, trainer):
     assert "/initiatives/review" in trainer.get("/").get_data(as_text=True)
-    assert re.search(r"Initiatives to review", trainer.get("/initiatives/review").get_data(as_text=True))
+    assert re.search(
+        r"Initiatives to review", trainer.get("/initiatives/review").get_data(as_text=True)
+    )
     _ = Role

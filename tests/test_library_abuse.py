@@ -69,12 +69,21 @@ def test_markup_in_a_text_field_is_refused_with_a_clear_message(app, ada, field,
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/x", "https://a b.org", "//example.org"]
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,hi",
+        "ftp://example.org/x",
+        "https://a b.org",
+        "//example.org",
+    ],
 )
 def test_only_http_and_https_sources_are_accepted(app, ada, url):
     response = submit(ada, SHARE, entry(**{"outcomes-0-url": url}))
     assert response.status_code == 400
-    assert "Give a web address starting with https:// or http://." in response.get_data(as_text=True)
+    assert "Give a web address starting with https:// or http://." in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_10_kb_url_is_a_400_that_keeps_the_rest(app, ada):
@@ -102,12 +111,16 @@ def test_a_1_mb_submission_is_a_400_and_the_saved_draft_is_unchanged(app, ada):
 def test_500_outcome_rows_are_a_400_that_keeps_the_first_rows(app, ada):
     rows = {}
     for n in range(500):
-        rows |= {f"outcomes-{n}-metric": "participants", f"outcomes-{n}-figure": str(n), f"outcomes-{n}-url": f"{URL}?{n}"}
+        rows |= {
+            f"outcomes-{n}-metric": "participants",
+            f"outcomes-{n}-figure": str(n),
+            f"outcomes-{n}-url": f"{URL}?{n}",
+        }
     response = submit(ada, SHARE, entry(**rows))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "At most 20 rows: the extra rows were not kept." in page
-    assert f"{URL}?19" in page and f"{URL}?20\"" not in page
+    assert f"{URL}?19" in page and f'{URL}?20"' not in page
     assert count(app) == 0
 
 
@@ -143,7 +156,11 @@ def contributions_of_two(app, create_user):
     submit(ada, SHARE, entry(action="save", title="Le brouillon d’Ada"))
     submit(bob, SHARE, entry(action="save", title="Le brouillon de Bob"))
     with app.app_context():
-        return ada, bob, db.session.query(Contribution).filter_by(title="Le brouillon d’Ada").one().id
+        return (
+            ada,
+            bob,
+            db.session.query(Contribution).filter_by(title="Le brouillon d’Ada").one().id,
+        )
 
 
 @pytest.mark.parametrize(
@@ -163,7 +180,9 @@ def test_nobody_else_sees_or_changes_a_draft(app, create_user, method, path):
         response = bob.get(target)
     else:
         data = entry(title="Volé", action="save")
-        response = bob.post(target, data={**data, "csrf_token": csrf_token(bob, "/initiatives/mine")})
+        response = bob.post(
+            target, data={**data, "csrf_token": csrf_token(bob, "/initiatives/mine")}
+        )
     assert response.status_code == 404
     assert "Le brouillon d’Ada" not in bob.get("/initiatives/mine").get_data(as_text=True)
     assert ada.get(target.replace("/delete", "")).status_code in (200, 404)
@@ -177,7 +196,9 @@ def test_reviewers_do_not_see_drafts(app, create_user, trainer):
     assert "Le brouillon" not in trainer.get("/initiatives/review").get_data(as_text=True)
 
 
-def test_deleting_an_account_removes_drafts_and_anonymizes_published_entries(app, create_user, trainer):
+def test_deleting_an_account_removes_drafts_and_anonymizes_published_entries(
+    app, create_user, trainer
+):
     create_user()
     ada = signed_in(app)
     submit(ada, SHARE, entry(title="Publié", show_name="y", contact="User:Ada"))
@@ -185,14 +206,18 @@ def test_deleting_an_account_removes_drafts_and_anonymizes_published_entries(app
     with app.app_context():
         published = db.session.query(Contribution).filter_by(title="Publié").one().id
     submit(trainer, f"/initiatives/review/{published}", {"decision": "accept"})
-    assert "Contributed by Ada" in ada.get(f"/initiatives/contributed/{published}").get_data(as_text=True)
+    assert "Contributed by Ada" in ada.get(f"/initiatives/contributed/{published}").get_data(
+        as_text=True
+    )
     exported = json.loads(ada.get("/account/export").get_data(as_text=True))
     assert {i["title"] for i in exported["initiatives"]} == {"Publié", "Brouillon"}
     response = submit(ada, "/account/delete", {"password": PASSWORD, "understood": "y"})
     assert response.status_code in (302, 303)
     with app.app_context():
         rows = db.session.query(Contribution).all()
-        assert [(r.title, r.owner_id, r.contributor_name, r.contact) for r in rows] == [("Publié", None, None, "")]
+        assert [(r.title, r.owner_id, r.contributor_name, r.contact) for r in rows] == [
+            ("Publié", None, None, "")
+        ]
         assert all(e.actor_name != "Ada" for e in db.session.query(ContributionEvent))
     page = trainer.get(f"/initiatives/contributed/{published}").get_data(as_text=True)
     assert "Contributed by a contributor" in page and "Ada" not in page

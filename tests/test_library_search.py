@@ -8,9 +8,9 @@ import io
 import json
 import re
 from datetime import UTC, date, datetime
-from xml.etree import ElementTree
 
 import pytest
+from defusedxml import ElementTree
 
 from course.extensions import db
 from course.library.models import Contribution, Status
@@ -36,7 +36,9 @@ def add(app, title: str, status: Status = Status.ACCEPTED, **values: object) -> 
         "contributor_name": "Ada",
     } | values
     with app.app_context():
-        item = Contribution(title=title, status=status, created_at=now, updated_at=now, reviewed_at=now, **facts)
+        item = Contribution(
+            title=title, status=status, created_at=now, updated_at=now, reviewed_at=now, **facts
+        )
         db.session.add(item)
         db.session.commit()
         return item.id
@@ -50,7 +52,13 @@ def titles(client, query: str) -> list[str]:
 @pytest.mark.content("readme")
 def test_search_finds_curated_and_contributed_entries_by_a_word(app, client):
     add(app, "WikiGap à Lomé")
-    add(app, "Edit-a-thon à Montevideo", country="UY", region="latin-america", activities="Une bibliothèque municipale de Montevideo.")
+    add(
+        app,
+        "Edit-a-thon à Montevideo",
+        country="UY",
+        region="latin-america",
+        activities="Une bibliothèque municipale de Montevideo.",
+    )
     add(app, "Brouillon caché", status=Status.SUBMITTED, activities="Montevideo aussi")
     assert titles(client, "q=Montevideo") == ["Edit-a-thon à Montevideo"]
     assert titles(client, "q=togolaise") == ["WikiGap à Lomé"]  # prefix, accents folded
@@ -65,10 +73,20 @@ def test_search_finds_curated_and_contributed_entries_by_a_word(app, client):
 @pytest.mark.content("readme")
 def test_facets_count_and_filter_by_plain_links(app, client):
     add(app, "WikiGap à Lomé")
-    add(app, "Edit-a-thon à Montevideo", country="UY", region="latin-america", formats_json='["contest"]', partners_json='[{"name": "Museo", "kind": "museum"}]', start_date=date(2025, 5, 1))
+    add(
+        app,
+        "Edit-a-thon à Montevideo",
+        country="UY",
+        region="latin-america",
+        formats_json='["contest"]',
+        partners_json='[{"name": "Museo", "kind": "museum"}]',
+        start_date=date(2025, 5, 1),
+    )
     page = client.get("/initiatives").get_data(as_text=True)
     assert re.search(r'href="/initiatives\?country=TG">Togo</a> \(1\)', page)
-    assert re.search(r'href="/initiatives\?format=edit-a-thon">Edit-a-thon</a> \(2\)', page)  # WikiGap + Lomé
+    assert re.search(
+        r'href="/initiatives\?format=edit-a-thon">Edit-a-thon</a> \(2\)', page
+    )  # WikiGap + Lomé
     assert re.search(r'href="/initiatives\?partner=museum">Museum</a> \(1\)', page)
     assert re.search(r'href="/initiatives\?cited=yes">Cited in a lesson</a> \(1\)', page)
     assert titles(client, "country=TG&format=edit-a-thon") == ["WikiGap à Lomé"]
@@ -77,7 +95,9 @@ def test_facets_count_and_filter_by_plain_links(app, client):
     assert titles(client, "year=2017") == []
     assert titles(client, "cited=yes") == ["#WikiGap"]
     assert titles(client, "partner=library") == ["WikiGap à Lomé"]
-    french = client.get("/initiatives?country=UY", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    french = client.get("/initiatives?country=UY", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
     assert "Uruguay" in french
 
 
@@ -92,7 +112,7 @@ def test_results_come_in_pages(app, client):
 
 
 def test_open_data_lists_accepted_entries_with_their_licence(app, client):
-    accepted = add(app, "WikiGap à Lomé", advice="=HYPERLINK(\"http://evil\")")
+    accepted = add(app, "WikiGap à Lomé", advice='=HYPERLINK("http://evil")')
     add(app, "Pas encore", status=Status.SUBMITTED)
     data = client.get("/initiatives.json").get_json()
     assert data["licence"]["name"] == "CC BY-SA 4.0"
