@@ -66,6 +66,7 @@ def test_search_finds_curated_and_contributed_entries_by_a_word(app, client):
     assert "#WikiGap" in titles(client, "q=embassies")  # curated, English text
     assert "#WikiGap" in titles(client, "q=ambassades")  # its French text too
     assert titles(client, 'q=" OR * NEAR(') == []  # operators are words, never syntax
+    assert len(titles(client, "q=%21%21%21")) == 3  # punctuation alone: everything
     page = client.get("/initiatives?q=nothing+matches+this").get_data(as_text=True)
     assert "No initiative matches these filters." in page
 

@@ -24,7 +24,7 @@ from .entries import (
     matches,
     search_text,
 )
-from .search import search
+from .search import search, words
 from .vocabulary import REGION_NAMES
 
 PER_PAGE = 20
@@ -135,7 +135,7 @@ def browse(args: Mapping[str, str], language: str) -> Results:
     chosen = {facet: args.get(facet, "")[:40] for facet in FACETS}
     query = args.get("q", "")[:QUERY_MAX].strip()
     entries = all_entries()
-    if query:
+    if words(query):  # a query of punctuation alone searches nothing: show everything
         by_key = {entry.key: entry for entry in entries}
         keys = search([(e.key, search_text(e, language)) for e in entries], query, language)
         ordered = [by_key[key] for key in keys]
