@@ -221,3 +221,22 @@ def test_deleting_an_account_removes_drafts_and_anonymizes_published_entries(
         assert all(e.actor_name != "Ada" for e in db.session.query(ContributionEvent))
     page = trainer.get(f"/initiatives/contributed/{published}").get_data(as_text=True)
     assert "Contributed by a contributor" in page and "Ada" not in page
+
+
+def test_reviewers_cannot_rewrite_a_contributors_text(app, create_user, trainer):
+    create_user()
+    ada = signed_in(app)
+    submit(ada, SHARE, entry())
+    with app.app_context():
+        item = db.session.query(Contribution).one().id
+    token = csrf_token(trainer, "/initiatives/review")
+    rewritten = entry(title="Réécrit", action="save")
+    for path in (f"/initiatives/mine/{item}/edit", f"/initiatives/mine/{item}"):
+        assert trainer.get(path).status_code == 404
+    response = trainer.post(
+        f"/initiatives/mine/{item}/edit", data={**rewritten, "csrf_token": token}
+    )
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Contribution, item).title == "WikiGap à Lomé"
+        assert count(app, ContributionEvent) == 2  # created, submitted: nothing else happened
