@@ -240,3 +240,12 @@ def test_reviewers_cannot_rewrite_a_contributors_text(app, create_user, trainer)
     with app.app_context():
         assert db.session.get(Contribution, item).title == "WikiGap à Lomé"
         assert count(app, ContributionEvent) == 2  # created, submitted: nothing else happened
+
+
+def test_an_expired_form_comes_back_with_what_was_typed(app, ada):
+    response = ada.post(SHARE, data={**entry(), "csrf_token": "expired"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This form had expired. What you typed is still here" in page
+    assert "Des biographies de Togolaises." in page
+    assert count(app) == 0
