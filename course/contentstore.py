@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from .content.cache import FolderCache
+from .content.cache import FolderCache, course_key
 from .content.loader import load_course
 from .content.model import Course
 from .content.problems import Report
@@ -28,12 +28,31 @@ def cache_folder(app: Flask) -> Path:
     return Path(app.instance_path) / "cache" / "content"
 
 
+def load_cached(
+    modules_dir: Path, badges_dir: Path, languages: Sequence[str], folder: Path, write: bool
+) -> tuple[Course, Report, FolderCache]:
+    """The course as :func:`load_course` reads it, through the cache in ``folder``.
+
+    When no file changed since the last load that wrote the cache (same files, languages,
+    renderer and content code: :func:`course_key`), the whole course is read back at once;
+    otherwise it is loaded, reusing each unchanged document's rendering, and (with
+    ``write``) kept for next time.
+    """
+    cache = FolderCache(folder, write=write)
+    key = course_key((modules_dir, badges_dir), languages)
+    found = cache.get_course(key)
+    if found is not None:
+        return found[0], Report(found[1]), cache
+    course, report = load_course(modules_dir, badges_dir, languages, cache)
+    cache.put_course(key, course, report.problems)
+    return course, report, cache
+
+
 def write_cache(app: Flask) -> FolderCache:
     """Load ``app``'s course once, rendering into its cache what it lacks; the cache's counts."""
-    cache = FolderCache(cache_folder(app))
     config = app.config
-    load_course(Path(config["MODULES_DIR"]), Path(config["BADGES_DIR"]), config["LANGUAGES"], cache)
-    return cache
+    folders = Path(config["MODULES_DIR"]), Path(config["BADGES_DIR"])
+    return load_cached(*folders, config["LANGUAGES"], cache_folder(app), write=True)[2]
 
 
 class ContentError(RuntimeError):
@@ -79,10 +98,7 @@ class ContentStore:
         with self._lock:
             signature = _signature(self.modules_dir, self.badges_dir)
             if self._course is None or signature != self._signature:
-                self.cache = FolderCache(self.cache_dir, write=False) if self.cache_dir else None
-                course, report = load_course(
-                    self.modules_dir, self.badges_dir, self.languages, self.cache
-                )
+                course, report = self._load()
                 self._signature = signature
                 if self._course is None or not report.errors:
                     # A broken edit in debug mode keeps the last good course on screen.
@@ -90,6 +106,17 @@ class ContentStore:
                 self._report = report
             self._checked = time.monotonic()
             return self._report
+
+    def _load(self) -> tuple[Course, Report]:
+        """Read the course, through the cache (read only: the server writes nothing) if any."""
+        if self.cache_dir is None:
+            self.cache = None
+            return load_course(self.modules_dir, self.badges_dir, self.languages)
+        folders = self.modules_dir, self.badges_dir
+        course, report, self.cache = load_cached(
+            *folders, self.languages, self.cache_dir, write=False
+        )
+        return course, report
 
     def ensure_loaded(self) -> None:
         """Load now, or raise :class:`ContentError` with every error found."""

@@ -1,11 +1,13 @@
 """Rendered Markdown is cached per document version: a second load renders nothing and gives
 the same course and the same problems; a change, a vanished link target, a new renderer, a
-deleted or corrupted cache all lead to rendering again, never to a stale page."""
+deleted or corrupted cache all lead to rendering again, never to a stale page. The whole
+course is kept too, and read back only while no file, language or code changed."""
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -17,9 +19,9 @@ from content_examples import write_examples
 from course.config import PROJECT_ROOT
 from course.content import cache as cache_module
 from course.content import fields
-from course.content.cache import FolderCache
+from course.content.cache import COURSE_FILE, FolderCache
 from course.content.loader import load_course
-from course.contentstore import ContentStore, cache_folder
+from course.contentstore import ContentStore, cache_folder, load_cached
 
 LANGUAGES = ("en", "fr")
 
@@ -157,6 +159,46 @@ def test_a_cache_that_cannot_be_written_changes_nothing(course_dirs, tmp_path):
     assert cache.rendered > 0 and (course, problems) == load(course_dirs, None)[:2]
 
 
+def test_the_whole_course_is_read_back_while_no_file_changes(course_dirs, tmp_path, renders):
+    folder = tmp_path / "cache"
+    first, report, cache = load_cached(*course_dirs, LANGUAGES, folder, write=True)
+    assert not cache.whole and renders
+    renders.clear()
+    second, again, cache = load_cached(*course_dirs, LANGUAGES, folder, write=True)
+    assert cache.whole and renders == [] and cache.reused == 0
+    assert second == first and again.problems == report.problems
+
+
+def test_a_change_to_any_file_or_to_the_languages_loads_the_course_again(
+    course_dirs, tmp_path, renders
+):
+    folder = tmp_path / "cache"
+    load_cached(*course_dirs, LANGUAGES, folder, write=True)
+    (course_dirs[1] / "first-edit-a-thon.yaml").write_text("id: [broken\n")
+    course, report, cache = load_cached(*course_dirs, LANGUAGES, folder, write=True)
+    assert not cache.whole and cache.reused > 0
+    fresh, fresh_report = load_course(*course_dirs, LANGUAGES)
+    assert course == fresh and report.problems == fresh_report.problems and report.errors
+    _, _, cache = load_cached(*course_dirs, ("en",), folder, write=True)
+    assert not cache.whole
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps(("key", 1, []))])
+def test_a_damaged_or_foreign_whole_course_is_ignored(course_dirs, tmp_path, damage):
+    folder = tmp_path / "cache"
+    first, _, _ = load_cached(*course_dirs, LANGUAGES, folder, write=True)
+    (folder / COURSE_FILE).write_bytes(damage)
+    second, _, cache = load_cached(*course_dirs, LANGUAGES, folder, write=True)
+    assert not cache.whole and second == first
+    assert load_cached(*course_dirs, LANGUAGES, folder, write=True)[2].whole
+
+
+def test_reading_only_writes_nothing(course_dirs, tmp_path):
+    course, _, cache = load_cached(*course_dirs, LANGUAGES, tmp_path / "cache", write=False)
+    assert cache.rendered > 0 and not (tmp_path / "cache").exists()
+    assert course == load_course(*course_dirs, LANGUAGES)[0]
+
+
 @pytest.mark.content("readme")
 def test_content_check_writes_the_cache_and_the_server_only_reads_it(app, runner, renders):
     """The factory writes nothing (tests/test_config.py); check fills instance/cache/content."""
@@ -172,7 +214,7 @@ def test_content_check_writes_the_cache_and_the_server_only_reads_it(app, runner
         auto_reload=False,
         cache_dir=folder,
     )
-    assert store.load().errors == [] and renders == [] and store.cache.reused > 0
+    assert store.load().errors == [] and renders == [] and store.cache.whole
     result = runner.invoke(args=["content", "check", "--no-cache"])
     assert "0 errors" in result.output and renders != []
 
@@ -193,6 +235,11 @@ def test_course_init_renders_the_course_into_the_cache(tmp_path):
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "Course content: 4 documents rendered, 0 unchanged." in first.stdout
-    assert len(list((tmp_path / "instance" / "cache" / "content").rglob("*.json"))) == 4
+    folder = tmp_path / "instance" / "cache" / "content"
+    assert len(list(folder.rglob("*.json"))) == 4 and (folder / "course.pickle").is_file()
+    lesson = modules / "01-first-edit-a-thon" / "01-why-a-partner.fr.md"
+    lesson.write_text(lesson.read_text() + "\nUne phrase de plus.\n")
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert "Course content: 0 documents rendered, 4 unchanged." in second.stdout
+    assert "Course content: 1 documents rendered, 3 unchanged." in second.stdout
+    third = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert "Course content: unchanged since it was last rendered." in third.stdout

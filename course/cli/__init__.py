@@ -71,5 +71,9 @@ def init_command() -> None:
     for mo_path in compile_translations(Path(app.config["TRANSLATIONS_DIR"])):
         click.echo(f"Compiled {mo_path}.")
     cache = write_cache(app)
-    click.echo(f"Course content: {cache.rendered} documents rendered, {cache.reused} unchanged.")
+    if cache.whole:
+        click.echo("Course content: unchanged since it was last rendered.")
+    else:
+        done = f"{cache.rendered} documents rendered, {cache.reused} unchanged"
+        click.echo(f"Course content: {done}.")
     click.echo("Ready.")

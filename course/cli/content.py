@@ -16,10 +16,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..content.audit import audit_course
-from ..content.cache import FolderCache
 from ..content.coverage import coverage
 from ..content.loader import load_course
-from ..contentstore import cache_folder
+from ..contentstore import cache_folder, load_cached
 
 
 @click.group("content")
@@ -51,8 +50,11 @@ def check(modules: str | None, badges: str | None, strict: bool, no_cache: bool)
     """
     languages = current_app.config["LANGUAGES"]
     modules_dir, badges_dir = _folders(modules, badges)
-    cache = None if no_cache else FolderCache(cache_folder(current_app))
-    course, report = load_course(modules_dir, badges_dir, languages, cache)
+    if no_cache:
+        course, report = load_course(modules_dir, badges_dir, languages)
+    else:
+        folder = cache_folder(current_app)
+        course, report, _ = load_cached(modules_dir, badges_dir, languages, folder, write=True)
     audit_course(report, modules_dir, course, languages)
     for problem in report.problems:
         click.echo(str(problem))

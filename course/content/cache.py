@@ -18,22 +18,40 @@ entry that cannot be read or does not have the expected shape is ignored and rep
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import json
 import os
+import pickle
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Protocol
 
 import markdown
 
 from .markup import Rendered, Rewriter
+from .model import Course, frozen_map
+from .problems import Problem
 
 #: Bump when the markup rules change (extensions, allowed tags, link rewriting).
 RENDERER_VERSION = 1
-_RENDERER = f"{RENDERER_VERSION}/markdown-{markdown.__version__}/nh3-{version('nh3')}"
+_RENDERER = (
+    f"{RENDERER_VERSION}/markdown-{markdown.__version__}/nh3-{version('nh3')}"
+    f"/pyyaml-{version('pyyaml')}"
+)
+#: The whole course as last loaded (one file, replaced by the next load that writes).
+COURSE_FILE = "course.pickle"
+#: This package's source: a whole course kept by older code is never reused.
+_CODE = hashlib.sha256(
+    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
+).hexdigest()
+
+# The course's read-only mappings (frozen_map) are kept as what they wrap.
+copyreg.pickle(MappingProxyType, lambda mapping: (frozen_map, (dict(mapping),)))
 
 #: (kind, target, the URL the rewriter answered or None when it dropped the target)
 Link = tuple[str, str, str | None]
@@ -99,6 +117,8 @@ class FolderCache:
         self.write = write
         self.reused = 0
         self.rendered = 0
+        #: Whether the whole course came from the bundle (nothing was read or rendered).
+        self.whole = False
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
@@ -114,21 +134,55 @@ class FolderCache:
 
     def put(self, key: str, entry: CachedRender) -> None:
         self.rendered += 1
-        if not self.write:
-            return
-        path = self._path(key)
         data = {"key": key, "html": entry.html, "removed": entry.removed, "links": entry.links}
+        if self.write:
+            _write(self._path(key), json.dumps(data, ensure_ascii=False).encode())
+
+    def get_course(self, key: str) -> tuple[Course, list[Problem]] | None:
+        """The whole course and its problems as last loaded with ``key`` (:func:`course_key`)."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        except OSError:
-            return  # a read-only instance: the course is served all the same
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(data, file, ensure_ascii=False)
-            os.replace(temporary, path)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)  # a full disk: the same
+            data = pickle.loads((self.folder / COURSE_FILE).read_bytes())  # noqa: S301 - ours
+        except Exception:  # an unreadable, damaged or foreign bundle is only a miss
+            return None
+        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == key):
+            return None
+        if not (isinstance(data[1], Course) and isinstance(data[2], list)):
+            return None
+        self.whole = True
+        return data[1], data[2]
+
+    def put_course(self, key: str, course: Course, problems: list[Problem]) -> None:
+        """Keep the whole course under ``key``, replacing the one kept before."""
+        if self.write:
+            _write(self.folder / COURSE_FILE, pickle.dumps((key, course, problems)))
+
+
+def course_key(folders: Sequence[Path], languages: Sequence[str]) -> str:
+    """What a whole load depends on: every file under ``folders`` (path and content), the
+    folders' names, the languages, the renderer and the source of this package."""
+    digest = hashlib.sha256(f"{_RENDERER}\0{_CODE}\0{','.join(languages)}".encode())
+    for folder in folders:
+        digest.update(f"\0{folder}\0{folder.resolve()}\0{folder.is_dir()}".encode())
+        files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+        for path in files:
+            content = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest.update(f"\0{path.relative_to(folder).as_posix()}\0{content}".encode())
+    return digest.hexdigest()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place; never raise."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return  # a read-only instance: the course is served all the same
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)  # a full disk: the same
 
 
 def _entry(data: Any, key: str) -> CachedRender | None:
