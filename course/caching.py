@@ -92,6 +92,21 @@ def etag(*parts: object) -> str:
     return digest.hexdigest()
 
 
+def course_version() -> str:
+    """What names the course as loaded (its modules' files and its library), computed once
+    per load and the same in every process that loaded the same files."""
+    loaded = course()
+    held = _course_version
+    if held[0] is not loaded:
+        parts = ([m.content_hash for m in loaded.modules], sorted(loaded.initiatives.items()))
+        held = (loaded, hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest())
+        _course_version[:] = held
+    return held[1]
+
+
+_course_version: list[Any] = [None, ""]
+
+
 def conditional(tag: Callable[[], str], render: Callable[[], str]) -> Response:
     """``render()``'s page with the ETag ``tag()``, or 304 if the browser holds that copy.
 

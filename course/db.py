@@ -7,11 +7,8 @@ timeout, so the transaction of every state-changing request (POST and the like) 
 failing half-way. The transaction opens at the request's first query, so that work done
 before it (the rate limiter's own short writes) does not wait behind it.
 
-Views marked :func:`reads_first` (a quiz submission, a lesson marked done) hold the write
-lock only for their writes: they read, check and grade in a deferred (read) transaction,
-then write in :func:`write_transaction`, which ends the read, begins ``BEGIN IMMEDIATE`` and
-commits as soon as the writes are done, before anything is rendered. The unique constraints
-(``insert_ignoring_duplicates``) keep "only once" exact across the gap between the two.
+Views marked ``reads_first`` hold the write lock only for their writes (see
+course.transactions). A writer waiting for the lock tries again every 2 ms at most.
 
 Storage faults (a read-only or full database, a write lock held past the busy timeout, a
 lost connection) are told apart from bugs by :func:`is_storage_fault`; the error handlers
@@ -24,23 +21,19 @@ every connection opened before that moment is replaced (see ``_recover_from_read
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context
 from sqlalchemy import Engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db, migrate
+from .transactions import SAFE_METHODS as SAFE_METHODS  # course.errors imports it from here
+from .transactions import WRITE, request_writes
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-_WRITE = {"sqlite_begin": "IMMEDIATE"}
-#: The attribute :func:`reads_first` sets on a view.
-_READS_FIRST = "reads_before_writing"
 
 
 def configure_engine(
@@ -72,15 +65,42 @@ def configure_engine(
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if requests_write and has_request_context() and _request_writes():
+        if requests_write and has_request_context() and request_writes():
             mode = "IMMEDIATE"
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE":
+            _begin_immediate(connection, busy_timeout_ms)
+        else:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _begin_immediate(connection: Any, timeout_ms: int) -> None:
+    """BEGIN IMMEDIATE, trying again every 2 ms at most until ``timeout_ms`` have passed.
+
+    SQLite's own busy handler sleeps up to 100 ms between tries, so under load waiting
+    writers miss the lock as it passes from one to the next and queue for a second.
+    """
+    deadline, pause = time.monotonic() + timeout_ms / 1000, 0.0001
+    connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except exc.OperationalError as error:
+                busy = getattr(error.orig, "sqlite_errorcode", 0) & 0xFF == _SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(2 * pause, 0.002)
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout_ms)}")
 
 
 #: SQLite primary result codes of storage faults: BUSY, LOCKED, READONLY, IOERR, FULL,
 #: CANTOPEN, PROTOCOL.
 _SQLITE_FAULTS = {5, 6, 8, 10, 13, 14, 15}
 _SQLITE_READONLY = 8
+_SQLITE_BUSY = 5
 #: PostgreSQL SQLSTATEs: read-only transaction, lock not available, and the classes of
 #: connection exceptions (08), insufficient resources such as a full disk (53) and
 #: operator intervention such as a shutdown (57).
@@ -170,78 +190,6 @@ def _can_write(engine: Engine, dbapi_connection: Any) -> bool:
         cursor.close()
 
 
-def begin_write() -> None:
-    """Start the session's transaction as a write transaction (``BEGIN IMMEDIATE`` on SQLite).
-
-    Call it before the first query of a unit of work that will write; it does nothing if
-    a transaction is already open.
-    """
-    if not db.session().in_transaction():
-        db.session.connection(execution_options=_WRITE)
-
-
-def reads_first(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a view that reads before it writes, and writes only in :func:`write_transaction`.
-
-    Its request's transaction begins deferred, as a read, even for a POST; the write lock is
-    taken only for the writes themselves.
-    """
-    setattr(view, _READS_FIRST, True)
-    return view
-
-
-def _request_writes() -> bool:
-    """Whether a transaction this request begins now is to write."""
-    if g.get("reads_only"):
-        return False
-    return bool(g.get("writing")) or (request.method not in SAFE_METHODS and not _reading_first())
-
-
-def _reading_first() -> bool:
-    """Whether this request's view reads first and has not begun writing."""
-    if g.get("writing"):
-        return False
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, _READS_FIRST, False)
-
-
-@contextmanager
-def write_transaction() -> Iterator[None]:
-    """The writes of a unit of work, under the write lock for no longer than they take.
-
-    In a request whose view is marked :func:`reads_first`, this ends the reading transaction
-    (nothing is expired: what was read stays usable); the block's first query begins a write
-    transaction (``BEGIN IMMEDIATE`` on SQLite; a block that queries nothing takes no lock),
-    committed when the block ends, or rolled back if it raises; a storage fault then
-    propagates as from any query (503, see course.errors). Anywhere else (a command, a
-    request that writes from its first query, a refused request being shown again) the block
-    is part of the transaction that is open or opens, which its owner commits.
-    """
-    if not (has_request_context() and not g.get("reads_only") and _reading_first()):
-        yield
-        return
-    session = db.session()
-    _commit_keeping_objects(session)  # the read: nothing to store
-    g.writing = True
-    try:
-        yield
-        _commit_keeping_objects(session)
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        g.writing = False
-
-
-def _commit_keeping_objects(session: Any) -> None:
-    """Commit without expiring loaded objects, so reading them queries nothing more."""
-    expire, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
-
-
 def check_writable() -> None:
     """Raise unless the database accepts a write right now; stores nothing.
 
@@ -250,7 +198,7 @@ def check_writable() -> None:
     busy timeout, fails here as the requests that write would.
     """
     with db.engine.connect() as connection:
-        connection.execution_options(**_WRITE)
+        connection.execution_options(**WRITE)
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("SELECT 1")  # its transaction began IMMEDIATE
         else:

@@ -7,13 +7,12 @@ and language, and where each step of a module is.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from flask import abort, request, session, url_for
 from flask_babel import get_locale
 
 from ..accounts.auth import current_viewer
-from ..caching import etag
+from ..caching import course_version, etag
 from ..content.model import Lesson, Module, Quiz
 from ..contentstore import course
 from . import guest, services
@@ -75,15 +74,14 @@ def neighbours(module: Module, step: Lesson | Quiz) -> tuple[Lesson | Quiz | Non
     return before, after
 
 
-def lesson_tag(module: Module, lesson: Lesson, record: Record, initiatives: list[Any]) -> str:
-    """The ETag of a lesson page for a visitor who is not signed in: it names the module's
-    files and the initiatives cited, the language, whether the visitor marked the lesson
-    done, and their session's form token, renewed each hour (well within its lifetime)."""
+def lesson_tag(module: Module, lesson: Lesson, record: Record) -> str:
+    """The ETag of a lesson page for a visitor who is not signed in: it names the course as
+    loaded, the language, whether the visitor marked the lesson done, and their session's
+    form token, renewed each hour (well within its lifetime)."""
     return etag(
         request.full_path,
         current_language(),
-        module.content_hash,
-        [(initiative.id, initiative.texts) for initiative in initiatives],
+        course_version(),
         ModuleProgress(module, record).lesson_done(lesson),
         session.get("csrf_token"),
         int(time.time() // 3600),

@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 from ..accounts.models import User
 from ..clock import iso, now
 from ..content.model import Lesson, Module, Quiz
-from ..db import insert_ignoring_duplicates, write_transaction
+from ..db import insert_ignoring_duplicates
 from ..extensions import db
+from ..transactions import write_transaction
 from . import draws
 from .drawing import Layout, apply_layout, full_layout, layout_of
 from .grading import Answers, Grade, grade

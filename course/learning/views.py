@@ -32,8 +32,8 @@ from ..accounts.auth import current_user, has_session, login_required
 from ..caching import conditional
 from ..content.model import Module, Quiz
 from ..contentstore import course
-from ..db import begin_write, reads_first, write_transaction
 from ..errors import keeps_input, refusal, refusal_message
+from ..transactions import begin_write, reads_first, write_transaction
 from . import guest, quizflow, services
 from .drawing import apply_layout
 from .grading import InvalidAnswers, grade, parse_answers
@@ -115,7 +115,7 @@ def lesson(module_id: str, lesson_id: str) -> Response | str:
     page = partial(render_template, "learning/lesson.html", **context, before=before, after=after)
     if has_session() or "_flashes" in session:
         return page()
-    return conditional(partial(lesson_tag, found, item, record, initiatives), page)
+    return conditional(partial(lesson_tag, found, item, record), page)
 
 
 @bp.post("/modules/<module_id>/lessons/<lesson_id>/done")
