@@ -21,12 +21,18 @@ PROFILED = {
         "    client.post(QUIZ, data=form)"
     ),
     "startup": (
+        "profiler.stop()\n"
+        "from course.contentstore import write_cache\n"
+        "settings = {'MODULES_DIR': GENERATED + '/modules', 'BADGES_DIR': GENERATED + '/badges'}\n"
+        "write_cache(create_app(settings))\n"
+        "profiler = Profiler(interval=0.0005)\n"
+        "profiler.start()\n"
+        "create_app(settings)"
+    ),
+    "cold": (
         "from course.content.loader import load_course\n"
-        "from course.content.cache import FolderCache\n"
         "from pathlib import Path\n"
-        "cache = FolderCache(Path(GENERATED) / 'profile-cache')\n"
-        "for _ in ('cold', 'warm'):\n"
-        "    load_course(Path(GENERATED) / 'modules', Path(GENERATED) / 'badges', ['en', 'fr'], cache)"
+        "load_course(Path(GENERATED) / 'modules', Path(GENERATED) / 'badges', ['en', 'fr'])"
     ),
     "check": (
         "import contextlib, io, os\n"

@@ -48,9 +48,10 @@ TARGETS = (
            "see the verification profile."),
     Target("Start-up, 50 modules × 2 languages, warm cache (s)", "startup_warm_s", 1.0, False,
            "{:.2f}", "startup", "the process imports Flask, SQLAlchemy and every feature "
-           "before the factory runs (python -X importtime); see the start-up profile."),
+           "before the factory runs (the slowest imports head the start-up profile)."),
     Target("Start-up, same course, cold cache (s)", "startup_cold_s", 3.0, False, "{:.2f}",
-           "startup", "every document is rendered and sanitized; see the start-up profile."),
+           "cold", "every document is rendered and sanitized and every YAML file parsed, "
+           "after the imports; see the cold load profile."),
     Target("content check, same course, warm (s)", "check_warm_s", 1.0, False, "{:.2f}",
            "check", "the command builds the whole application (imports) before checking; "
            "see the content check profile."),
