@@ -6,6 +6,7 @@ import dataclasses
 import json
 
 import pytest
+from helpers import Learner, complete_module, csrf_token, signed_in
 from markupsafe import escape
 
 from course.badges import documents, services
@@ -115,3 +116,19 @@ def test_the_award_page_lists_the_skills_in_the_visitors_language(client, awarde
     text = french.get_data(as_text=True)
     assert "Trouver un partenaire local" in text
     assert escape("Sait expliquer ce qu’un partenaire local apporte") in text
+
+
+def test_an_award_is_issued_in_the_edition_of_the_learners_language(app, create_user):
+    """Ada chose French: her credential is the French edition, and so is her assertion's badge."""
+    ada = Learner(app, create_user("ada@example.org"), "ada@example.org", None)
+    ada.client = signed_in(app, ada.email)
+    token = csrf_token(ada.client, "/")
+    switched = ada.client.post("/language", data={"csrf_token": token, "lang": "fr", "next": "/"})
+    assert switched.status_code == 303
+    complete_module(app, ada.client, BADGE)
+    award = ada.award()
+    achievement = credential_of(ada.client, award)["credentialSubject"]["achievement"]
+    assert achievement["inLanguage"] == "fr"
+    assert [edition["inLanguage"] for edition in achievement["related"]] == ["en"]
+    assertion = ada.client.get(f"/badges/ob2/assertions/{award.uid}").get_json()
+    assert assertion["badge"].endswith(f"/badges/ob2/classes/{BADGE}/fr")
