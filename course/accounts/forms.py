@@ -134,7 +134,8 @@ class ProfileForm(FlaskForm):
 class DeleteAccountForm(FlaskForm):
     password = _current_password()
     understood = BooleanField(
-        _l("I understand that my account, progress and badges will be erased for good."),
+        # A whole sentence on one line, as translators see it.
+        _l("I understand that my account and progress will be erased, and my badges revoked."),
         validators=[DataRequired(_l("Tick the box to confirm."))],
     )
 
