@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, Select, delete, select
+from sqlalchemy import Row, Select, bindparam, delete, select
 
 from ..clock import aware, now
 from ..extensions import db
@@ -42,16 +42,22 @@ def user_for_session(token: str) -> User | None:
 def viewer_for_session(token: str) -> Row[Any] | None:
     """The :data:`VIEWER_COLUMNS` of the user signed in with ``token``, unless the session
     ended or expired: one query, and no ORM object."""
-    row = db.session.execute(_signed_in(*VIEWER_COLUMNS, token=token)).first()
+    row = db.session.execute(_VIEWER, {"hash": token_hash(token[:128])}).first()
     return row if row and _current(row[-1]) else None
 
 
-def _signed_in(*columns: Any, token: str) -> Select[Any]:
+def _signed_in(*columns: Any, token: str | None = None) -> Select[Any]:
+    """The session and user of ``token`` (or of a ``hash`` parameter given later)."""
+    hashed = bindparam("hash") if token is None else token_hash(token[:128])
     return (
         select(*columns, UserSession.created_at)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == token_hash(token[:128]))
+        .where(UserSession.token_hash == hashed)
     )
+
+
+#: Built once: the statement of :func:`viewer_for_session` is the same for every request.
+_VIEWER = _signed_in(*VIEWER_COLUMNS)
 
 
 def _current(created_at: Any) -> bool:
