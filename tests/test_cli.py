@@ -9,19 +9,10 @@ import subprocess
 import sys
 
 import pytest
-from helpers import PG_URL
-from sqlalchemy import MetaData, create_engine, inspect
+from helpers import PG_URL, empty_database
+from sqlalchemy import create_engine, inspect
 
 from course.config import PROJECT_ROOT
-
-
-def empty_database(url: str) -> None:
-    """Drop every table, so that the migrations start from nothing."""
-    engine = create_engine(url)
-    metadata = MetaData()
-    metadata.reflect(engine)
-    metadata.drop_all(engine)
-    engine.dispose()
 
 
 @pytest.fixture

@@ -9,14 +9,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
-from helpers import PG_URL, dispose, free_port
+from helpers import PG_URL, dispose, redis_server
 
 WORKER = """
 import json, re, sys
@@ -85,39 +82,8 @@ def test_per_process_memory_counters_are_not_shared(shared_database):
 
 @pytest.fixture
 def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (make test installs it)")
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 @pytest.mark.db
