@@ -114,7 +114,9 @@ def conditional(tag: Callable[[], str], render: Callable[[], str]) -> Response:
     session, which the page's forms name). The browser alone may keep the page, and asks
     again each time (``private, no-cache``).
     """
-    if request.if_none_match and tag() in request.if_none_match:
+    # Weak comparison, as RFC 9110 asks for If-None-Match: a proxy that compresses the page
+    # (nginx's gzip) sends the tag on as a weak one, W/"…".
+    if request.if_none_match and request.if_none_match.contains_weak(tag()):
         response = Response(status=304)
     else:
         response = Response(render(), mimetype="text/html")
