@@ -32,7 +32,7 @@ from .config import PROJECT_ROOT
 from .contentstore import course
 
 #: Characters of rendered fragments a process keeps at most; past that it starts afresh.
-MAX_CHARACTERS = 8_000_000
+MAX_CHARACTERS = 4_000_000
 #: Seconds browsers and proxies keep a static file under its fingerprinted and plain address.
 YEAR, HOUR = 365 * 24 * 3600, 3600
 
