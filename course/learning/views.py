@@ -152,7 +152,7 @@ def _quiz_form(
             token, layout = quizflow.open_form(quiz)
     page = render_template(
         "learning/quiz.html",
-        item=ModuleProgress(module, current_record()),
+        module=module,  # no progress on this page: the learner's record is not read
         quiz=apply_layout(quiz, layout),
         form_token=token,
         version=quiz.content_hash[:12],
