@@ -57,7 +57,7 @@ def init_i18n(app: Flask, saved_language: Callable[[], str | None]) -> None:
 
 @lru_cache(maxsize=64)
 def text_direction(language: str) -> str:
-    """"ltr" or "rtl" for ``language``, computed once per process (Babel reads its data)."""
+    """Whether ``language`` is written "ltr" or "rtl", computed once per process."""
     try:
         return Locale.parse(language).text_direction
     except (UnknownLocaleError, ValueError):
