@@ -12,6 +12,7 @@ from helpers import PASSWORD, complete_module, csrf_token, signed_in, submit
 from course.accounts.models import Role, User
 from course.cohorts import membership, services
 from course.cohorts.models import Cohort, Hub, HubCoordinator, Membership
+from course.contentstore import course
 from course.extensions import db
 
 pytestmark = [
@@ -219,3 +220,37 @@ def test_archiving_keeps_counts_and_drops_member_views_after_the_retention_perio
     with app.app_context():
         assert db.session.query(Membership).count() == 0
     assert "<td>5</td>" in tess.get("/hubs/iberocoop/dashboard").get_data(as_text=True)
+
+
+@pytest.mark.content("shipped")
+def test_the_hub_dashboard_shows_the_skills_map_of_its_members_once_there_are_five(
+    app, runner, create_user
+):
+    create_user("coco@example.org", name="Coco")
+    runner.invoke(args=["hubs", "create", "CEE", "--kind", "regional", "--slug", "cee"])
+    runner.invoke(args=["hubs", "add-coordinator", "cee", "coco@example.org"])
+    with app.app_context():
+        coco = db.session.query(User).filter_by(email="coco@example.org").one()
+    coco_client = signed_in(app, "coco@example.org")
+    with app.app_context():
+        first = course().modules[0].id
+        cohort = services.create_cohort(
+            db.session.get(User, coco.id),
+            "Riga",
+            "en",
+            [first],
+            TODAY,
+            TODAY,
+            hub=services.find_hub("cee"),
+        )
+        db.session.commit()
+        code = cohort.code
+    for n in range(5):
+        create_user(f"cee{n}@example.org", name=f"CEE {n}")
+        with app.app_context():
+            membership.join(
+                db.session.query(User).filter_by(email=f"cee{n}@example.org").one(), code
+            )
+            db.session.commit()
+    page = coco_client.get("/hubs/cee/dashboard").get_data(as_text=True)
+    assert "No skills map to show" not in page
