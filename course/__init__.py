@@ -29,11 +29,11 @@ from .badges.privacy import export_data as badges_export
 from .badges.privacy import forget_holder
 from .badges.services import award_earned
 from .badges.views import bp as badges_bp
+from .cli import init_command
+from .cli.content import content_group
 from .cohorts import membership as cohorts
 from .cohorts.cli import hubs_group
 from .cohorts.views import bp as cohorts_bp
-from .cli import init_command
-from .cli.content import content_group
 from .config import ConfigError
 from .contentstore import ContentError, init_content
 from .db import init_db

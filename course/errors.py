@@ -2,9 +2,10 @@
 
 Three refusals keep what a person sent: an expired form (CSRF), too many attempts (429, a
 rate limit) and storage that cannot be written just now (a read-only or full database, a
-write lock held too long: 503 with ``Retry-After``). A form view marked with :func:`keeps_input` is then called again to show
-itself with the input intact (never a password) and a message; it must check
-:func:`refusal` before acting, so that it shows the form instead of saving.
+write lock held too long: 503 with ``Retry-After``). A form view marked with
+:func:`keeps_input` is then called again to show itself with the input intact (never a
+password) and a message; it must check :func:`refusal` before acting, so that it shows the
+form instead of saving.
 """
 
 from __future__ import annotations
@@ -82,7 +83,9 @@ def refusal_message() -> str | None:
             )
         )
     if refusal() == "ratelimit":
-        return str(_l("Too many attempts from here: please wait a few minutes, then send it again."))
+        return str(
+            _l("Too many attempts from here: please wait a few minutes, then send it again.")
+        )
     if refusal() == "csrf":
         return str(
             _l(
