@@ -188,6 +188,7 @@ def test_the_api_the_page_and_bulk_share_one_budget(app):
         assert client.post(API, json={"url": "https://x.example/"}).status_code == 200
     page = client.post("/verify", data={"csrf_token": token, "text": "https://x.example/"})
     assert page.status_code == 429 and int(page.headers["Retry-After"]) > 0
+    assert ">https://x.example/</textarea>" in page.get_data(as_text=True)  # kept, to resend
     links = (io.BytesIO(b"https://x.example/\n"), "links.csv")
     assert bulk(client, links=links).status_code == 429
 
@@ -208,3 +209,12 @@ def test_a_bulk_check_larger_than_the_whole_budget_is_refused(app):
     client = app.test_client()
     images = [(io.BytesIO(tiny_png()), f"{i}.png") for i in range(4)]
     assert bulk(client, images=images).status_code == 429
+
+
+def test_an_expired_verify_form_comes_back_with_what_was_pasted(app):
+    client = app.test_client()
+    client.get("/verify")
+    page = client.post("/verify", data={"csrf_token": "stale", "text": "https://x.example/b"})
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert ">https://x.example/b</textarea>" in text and "This page had expired" in text

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from ..errors import keeps_input, refusal, refusal_message
 from ..extensions import csrf
 from ..ratelimit import limiter
 from .services import verify_award_id, verify_sent
@@ -58,10 +59,13 @@ def _read(upload: FileStorage) -> bytes:
         upload.close()
 
 
-def _render(verdict: Verdict | None, status: int = 200, **form: str) -> tuple[str, int]:
+def _render(
+    verdict: Verdict | None, status: int = 200, problem: str | None = None, **form: str
+) -> tuple[str, int]:
     page = render_template(
         "verification/verify.html",
         verdict=verdict,
+        problem=problem,
         titles=TITLES,
         explanations=EXPLANATIONS,
         form=form,
@@ -81,11 +85,18 @@ def verify_page() -> tuple[str, int]:
 
 
 @bp.post("/verify")
+@keeps_input
 @shared_verify_limit
 def verify_form() -> tuple[str, int]:
-    """Check an uploaded image, or a pasted link, credential or JWT."""
+    """Check an uploaded image, or a pasted link, credential or JWT.
+
+    Refused (an expired form, a storage fault, too many checks), the form comes back with the
+    text and address as sent; an image cannot be put back in a file field.
+    """
     email = request.form.get("email", "")
     text = request.form.get("text", "")
+    if refusal():
+        return _render(None, 400, refusal_message(), text=text[:5000], email=email[:MAX_EMAIL])
     verdict = _verdict_from(request.files.get("file"), text, email)
     return _render(verdict, text=text[:5000], email=email[:MAX_EMAIL])
 
