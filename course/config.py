@@ -206,6 +206,15 @@ def _wikimedia_problems(config: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _engine_options(database_url: str, wait_ms: int) -> dict[str, Any]:
+    """Pool and connection options; a PostgreSQL write waits for a lock as long as a SQLite
+    write waits for the write lock, then the request answers 503 instead of hanging."""
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    if database_url.startswith("postgresql"):
+        options["connect_args"] = {"options": f"-c lock_timeout={int(wait_ms)}"}
+    return options
+
+
 def derived(config: dict[str, Any], instance_path: str) -> dict[str, Any]:
     """Flask and extension settings that follow from the course settings."""
     secure = urlsplit(config["BASE_URL"]).scheme == "https"
@@ -218,7 +227,9 @@ def derived(config: dict[str, Any], instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: a database error logged with its statement shows no value typed
         # by a person (an email address, say).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(
+            database_url, config["SQLITE_BUSY_TIMEOUT_MS"]
+        ),
         "BABEL_TRANSLATION_DIRECTORIES": config["TRANSLATIONS_DIR"],
         "BABEL_DEFAULT_LOCALE": config["DEFAULT_LANGUAGE"],
         # Cookies: the __Host- prefix pins the cookie to this origin, but browsers only

@@ -251,6 +251,24 @@ def test_a_read_only_postgresql_database_answers_503_and_recovers(app, client, l
     assert attempts(app) == 1 and user_count(app) == 2
 
 
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's lock_timeout")
+@pytest.mark.settings(SQLITE_BUSY_TIMEOUT_MS=200)
+def test_a_postgresql_lock_held_too_long_answers_503_keeps_the_answers_and_recovers(
+    app, client, learner
+):
+    opened = form_fields(client, QUIZ)
+    holder = psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"))
+    try:
+        # A migration or a maintenance job holds the table: the write waits, then gives up.
+        holder.execute("LOCK TABLE quiz_attempt IN ACCESS EXCLUSIVE MODE")
+        assert_quiz_comes_back(submit_quiz(client, opened))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert submit_quiz(client).status_code == 303
+    assert attempts(app) == 1
+
+
 def failing_commits(app, monkeypatch, times: int = 1) -> None:
     """The next ``times`` commits of the app's database fail with a disk I/O error."""
     with app.app_context():
