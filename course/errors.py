@@ -18,6 +18,9 @@ from typing import Any
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -131,12 +134,13 @@ def _show_again(reason: str, status: int) -> Response | None:
     return response
 
 
-def _storage_fault(error: DBAPIError) -> Response:
+def _storage_fault(error: DBAPIError | RedisError) -> Response:
     """503: nothing was saved; the form comes back with what was sent, or a page says so."""
     db.session.rollback()
     g.reads_only = True  # from now on this request only reads (see course.db)
     _restore_session()
-    log.warning("Storage unavailable (request %s): %s", g.get("request_id"), error.orig)
+    cause = error.orig if isinstance(error, DBAPIError) else type(error).__name__
+    log.warning("Storage unavailable (request %s): %s", g.get("request_id"), cause)
     code = 503
     if request.path.startswith("/api/"):
         title, message = MESSAGES[code]
@@ -202,6 +206,13 @@ def init_errors(app: Flask) -> None:
     def database_error(error: DBAPIError) -> Response:
         if not is_storage_fault(error):
             raise error  # a bug: the 500 handler below
+        return _storage_fault(error)
+
+    @app.errorhandler(RedisConnectionError)
+    @app.errorhandler(RedisTimeoutError)
+    def counters_unavailable(error: RedisError) -> Response:
+        # The rate limiter's Redis is down: the request cannot be counted, so it is refused
+        # as a storage fault (503, input kept) rather than let through uncounted.
         return _storage_fault(error)
 
     @app.errorhandler(InternalServerError)

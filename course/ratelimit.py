@@ -177,4 +177,7 @@ def init_ratelimit(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
     else:
         app.config["RATELIMIT_STORAGE_URI"] = storage
+    # Flask-Limiter merges each app's storage options into the one shared limiter, so a
+    # second app in a process (tests, a shell) would hand Redis the database's options.
+    limiter._storage_options = {}  # no public way to reset them
     limiter.init_app(app)

@@ -318,3 +318,14 @@ def test_a_sign_in_whose_commit_fails_does_not_sign_in(app, client, create_user,
     assert "Signed in as" not in client.get("/").get_data(as_text=True)
     assert login(client).status_code == 303
     assert "Signed in as" in client.get("/").get_data(as_text=True)
+
+
+# Port 1 on loopback: nothing listens there, so every connection is refused at once.
+@pytest.mark.settings(RATELIMIT_STORAGE="redis://127.0.0.1:1/0")
+def test_a_rate_limit_redis_that_is_down_answers_503_and_keeps_the_sign_up(app):
+    """Counters in a Redis nobody listens on: the sign-up cannot be counted, so it is refused
+    as a storage fault (503, what was typed kept), never let through uncounted or a 500."""
+    guest = app.test_client()
+    response = sign_up(guest, token=csrf_token(guest, "/register"))
+    assert_sign_up_comes_back(response)
+    assert user_count(app) == 0
