@@ -47,16 +47,24 @@ TARGETS = (
     Target("Verifications/s, c=16", "verify_rps", 200.0, True, "{:,.0f}", "verify",
            "see the verification profile."),
     Target("Start-up, 50 modules × 2 languages, warm cache (s)", "startup_warm_s", 1.0, False,
-           "{:.2f}", "startup", "the process imports Flask, SQLAlchemy and every feature "
-           "before the factory runs (the slowest imports head the start-up profile)."),
+           "{:.2f}", "startup", "create_app() itself is short on a warm cache (see the "
+           "table above and the profile); the process spends most of its time importing "
+           "Flask, SQLAlchemy and every feature (slowest imports at the head of the start-up "
+           "profile; course.accounts.services computes an argon2 hash at import)."),
     Target("Start-up, same course, cold cache (s)", "startup_cold_s", 3.0, False, "{:.2f}",
            "cold", "every document is rendered and sanitized and every YAML file parsed, "
            "after the imports; see the cold load profile."),
     Target("content check, same course, warm (s)", "check_warm_s", 1.0, False, "{:.2f}",
-           "check", "the command builds the whole application (imports) before checking; "
-           "see the content check profile."),
+           "check", "the command imports the whole application as start-up does, then checks "
+           "what the server does not (glossary, guessable quiz answers, which read the quiz "
+           "files again); see the content check profile."),
     Target("Memory per worker, USS (MB)", "worker_uss_mb", 60.0, False, "{:.0f}", "memory",
-           "pages a worker wrote after the fork; see the memory profile."),
+           "USS grows as a worker serves: CPython writes reference counts (and the collector "
+           "its headers) into every object a request touches, so the pages it shares with "
+           "the master after --preload are copied into it, and each worker compiles its own "
+           "templates and keeps its own fragment cache. The app's own allocations are small "
+           "(memory profile); gc.freeze() in the master before forking is the next thing to "
+           "measure."),
     Target("Lesson page + CSS, gzip (KB)", "page_gzip_kb", 20.0, False, "{:.1f}", None,
            "see the page weight figures (HTML and CSS, as sent and gzipped)."),
 )  # fmt: skip
