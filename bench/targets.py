@@ -37,9 +37,10 @@ TARGETS = (
            True, "{:.2f}×", "quiz", "each submission is two requests (the form, drawn and "
            "stored, then the answers), each a write transaction; see the quiz profile."),
     Target("Quiz GET+POST p99, c=16, client side (ms)", "quiz_p99_ms", 50.0, False, "{:.1f}",
-           "quiz", "both requests write (the draw, then the attempt), and 16 learners' "
-           "writes take turns for the database's write lock while 20 threads share 2 cores; "
-           "the POSTs' server-side times are in the table above; see the quiz profile."),
+           "quiz", "both requests write (the draw, then the attempt) and cost several ms "
+           "of CPU each, so at 16 connections on 2 cores they queue, and on SQLite writers "
+           "also take turns for its one write lock; the POSTs' server-side times are in the "
+           "table above; see the quiz profile."),
     Target("Quiz errors at c=16 and lost submissions", "quiz_failed", 0, False, "{:.0f}", None,
            "a submission was refused or acknowledged but not recorded: see results.json."),
     Target("One award, both formats and images (ms)", "award_ms", 15.0, False, "{:.1f}", None,
