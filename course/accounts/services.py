@@ -7,6 +7,7 @@ Services flush; the request (or the CLI command) commits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -26,8 +27,13 @@ from ..extensions import db
 from .models import Role, User, UserSession
 
 _hasher = PasswordHasher()
-# Verified against when an address is unknown, so that a miss costs as much time as a hit.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when an address is unknown, so that a miss costs as much time as a
+    hit; made on first use, not at import (an argon2 hash slows every start-up)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(Exception):
@@ -64,7 +70,7 @@ def _password_matches(user: User | None, password: str) -> bool:
     # An account made with Wikimedia may have no password: it never matches one.
     stored = user.password_hash if user else None
     try:
-        return _hasher.verify(stored or _DUMMY_HASH, password) and bool(stored)
+        return _hasher.verify(stored or _dummy_hash(), password) and bool(stored)
     except (VerificationError, InvalidHashError):
         return False
 
