@@ -7,7 +7,6 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..accounts import services as accounts
 from ..accounts.auth import login_required, role_required
 from ..accounts.models import Role
 from ..errors import keeps_input, refusal
@@ -18,6 +17,7 @@ from .forms import CoordinatorForm, HubForm
 from .models import DESCRIPTION_MAX, HubKind
 from .services import (
     CohortError,
+    account_at,
     add_coordinator,
     all_hubs,
     clean_text,
@@ -138,10 +138,7 @@ def hub_admin(slug: str) -> Page:
         abort(404)
     form = CoordinatorForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.find_user(accounts.normalize_email(form.email.data))
-        except ValueError:
-            user = None
+        user = account_at(form.email.data)
         if user is None:
             flash(_("No account has this address."), "error")
         else:

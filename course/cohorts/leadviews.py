@@ -19,7 +19,6 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..accounts import services as accounts
 from ..accounts.auth import login_required
 from ..clock import now
 from ..contentstore import course
@@ -31,6 +30,7 @@ from .codes import display
 from .forms import ActionForm, AnnouncementForm, LeadForm
 from .models import Cohort
 from .services import (
+    account_at,
     add_lead,
     lead_names,
     member_views_gone,
@@ -113,10 +113,7 @@ def add_co_lead(cohort_id: int) -> Response:
     cohort = led_cohort(cohort_id)
     form = LeadForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.find_user(accounts.normalize_email(form.email.data))
-        except ValueError:
-            user = None
+        user = account_at(form.email.data)
         if user is None:
             flash(_("No account has this address."), "error")
         else:

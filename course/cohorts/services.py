@@ -16,6 +16,7 @@ from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts import services as accounts
 from ..accounts.models import User
 from ..clock import aware, now
 from ..extensions import db
@@ -278,3 +279,11 @@ def member_views_gone(cohort: Cohort, moment: datetime | None = None) -> bool:
     """Whether ``cohort`` was archived longer ago than the retention period."""
     archived = aware(cohort.archived_at)
     return archived is not None and (moment or now()) >= archived + retention()
+
+
+def account_at(address: str) -> User | None:
+    """The account of a typed address (to name a co-lead or a coordinator), or None."""
+    try:
+        return accounts.find_user(accounts.normalize_email(address))
+    except ValueError:
+        return None
