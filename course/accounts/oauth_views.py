@@ -13,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -143,7 +144,12 @@ def confirm_badge_email() -> Page:
             return render_template("accounts/wikimedia_refused.html", message=str(error)), 400
         flash(_("Your email address is confirmed: your badges will name you by it."), "success")
         return redirect(url_for("wikimedia.badge_identity"), code=303)
-    return render_template("accounts/confirm_badge_email.html", form=form)
+    return render_template(
+        "accounts/confirm.html",
+        form=form,
+        csrf_failed=g.get("csrf_failed"),
+        button=_("Confirm this address for my badges"),
+    )
 
 
 @bp.get("/admin/wikimedia-accounts")
