@@ -81,7 +81,7 @@ def api_my_skills() -> Response | tuple[Response, int]:
     """My skills as JSON (session authentication)."""
     user = current_user()
     if user is None:
-        return jsonify(error="not_signed_in", message="Sign in to see your skills."), 401
+        return jsonify(error="not_signed_in", message=_("Sign in to see your skills.")), 401
     framework = course().skills
     skills = [_skill_document(mine) for mine in services.my_skills(user)]
     return jsonify(
