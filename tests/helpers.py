@@ -213,6 +213,18 @@ def assert_accessible(page: Any) -> None:
     assert serious == [], f"accessibility problems on {page.url}"
 
 
+def browser_complete_tiny_module(page: Any, done_text: str) -> None:
+    """In a browser, read every lesson of the tiny course's module and pass its quiz, then
+    wait for ``done_text`` on the result page."""
+    page.goto("/modules/first-edit-a-thon/continue")
+    for _ in range(3):
+        page.click("form.lesson-done button")
+    page.check("#q-q-host-embassy")
+    page.check("#q-q-partner-true")
+    page.click("form.quiz button[type=submit]")
+    page.get_by_text(done_text).wait_for()
+
+
 def browser_sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
     """Sign in through the form, as a person would."""
     page.goto("/login")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from helpers import assert_accessible, browser_sign_in
+from helpers import assert_accessible, browser_complete_tiny_module, browser_sign_in
 
 from course.accounts.models import Role
 from course.badges import baking
 
 pytestmark = [pytest.mark.browser, pytest.mark.content("tiny")]
-
-MODULE = "/modules/first-edit-a-thon"
 
 
 def test_earn_download_show_then_revoke(new_context, create_user, tmp_path):
@@ -18,13 +16,7 @@ def test_earn_download_show_then_revoke(new_context, create_user, tmp_path):
     create_user("tess@example.org", role=Role.TRAINER)
     page = new_context(accept_downloads=True).new_page()
     browser_sign_in(page, "awa@example.org")
-    page.goto(f"{MODULE}/continue")
-    for _ in range(3):
-        page.click("form.lesson-done button")
-    page.check("#q-q-host-embassy")
-    page.check("#q-q-partner-true")
-    page.click("form.quiz button[type=submit]")
-    page.get_by_text("You completed this module").wait_for()
+    browser_complete_tiny_module(page, "You completed this module")
 
     page.get_by_role("link", name="My badges").click()
     assert_accessible(page)

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import assert_accessible, free_port
+from helpers import assert_accessible, browser_complete_tiny_module, free_port
 from oauth_provider import Running, origin
 
 pytestmark = [pytest.mark.browser, pytest.mark.content("tiny")]
 
-MODULE = "/modules/first-edit-a-thon"
 FRENCH = {"locale": "fr-FR", "extra_http_headers": {"Accept-Language": "fr"}}
 
 
@@ -51,13 +50,7 @@ def test_sign_in_with_wikimedia_earn_a_badge_by_user_page_and_have_it_verified(
     page.get_by_role("button", name="Allow").click()  # the provider's consent page
     page.wait_for_url(f"{live_server.url}/my-learning")
 
-    page.goto(f"{MODULE}/continue")
-    for _ in range(3):
-        page.click("form.lesson-done button")
-    page.check("#q-q-host-embassy")
-    page.check("#q-q-partner-true")
-    page.click("form.quiz button[type=submit]")
-    page.get_by_text("Un badge vous attend").wait_for()
+    browser_complete_tiny_module(page, "Un badge vous attend")
 
     page.get_by_role("link", name="Mon compte").click()
     assert_accessible(page)

@@ -4,23 +4,13 @@ reads the group map: without JavaScript, in English and French, axe-core clean."
 from __future__ import annotations
 
 import pytest
-from helpers import assert_accessible, browser_sign_in
+from helpers import assert_accessible, browser_complete_tiny_module, browser_sign_in
 
 from course.accounts.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.content("tiny")]
 
 MODULE = "/modules/first-edit-a-thon"
-
-
-def complete_the_module(page) -> None:
-    page.goto(f"{MODULE}/continue")
-    for _ in range(3):
-        page.click("form.lesson-done button")
-    page.check("#q-q-host-embassy")
-    page.check("#q-q-partner-true")
-    page.click("form.quiz button[type=submit]")
-    page.get_by_text("You completed this module").wait_for()
 
 
 def test_my_skills_then_the_group_map_without_javascript(new_context, create_user):
@@ -41,7 +31,7 @@ def test_my_skills_then_the_group_map_without_javascript(new_context, create_use
     page.get_by_text("Your self-assessment was saved.").wait_for()
     assert page.get_by_label("Now: Find a local partner").input_value() == "2"
 
-    complete_the_module(page)
+    browser_complete_tiny_module(page, "You completed this module")
     page.get_by_role("link", name="My skills").click()
     shown = page.locator("table", has_text="Skills you have shown")
     assert shown.get_by_role("row", name="Find a local partner").is_visible()
@@ -71,7 +61,7 @@ def test_my_skills_and_the_maps_are_accessible(new_context, create_user, locale)
     page.goto("/me/skills")
     assert_accessible(page)
     if locale == "en-GB":  # the page then has both tables; the quiz texts are English
-        complete_the_module(page)
+        browser_complete_tiny_module(page, "You completed this module")
     page.goto("/me/skills")
     assert_accessible(page)
 
