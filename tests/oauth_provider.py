@@ -281,6 +281,16 @@ class Running:
         self.provider.client = client
         return client
 
+    def course_settings(self) -> dict[str, str]:
+        """The course's settings for this provider, as an operator would write them."""
+        client = self.provider.client
+        assert client is not None, "register_client first"
+        return {
+            "WIKIMEDIA_CLIENT_ID": client.client_id,
+            "WIKIMEDIA_CLIENT_SECRET": client.client_secret,
+            "WIKIMEDIA_OAUTH_BASE": self.provider.url,
+        }
+
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=10)

@@ -27,14 +27,7 @@ def wiki() -> Iterator[Running]:
 
 @pytest.fixture
 def app_settings(app_settings: dict[str, Any], wiki: Running) -> dict[str, Any]:
-    client = wiki.provider.client
-    assert client is not None
-    return {
-        "WIKIMEDIA_CLIENT_ID": client.client_id,
-        "WIKIMEDIA_CLIENT_SECRET": client.client_secret,
-        "WIKIMEDIA_OAUTH_BASE": wiki.provider.url,
-        **app_settings,
-    }
+    return {**wiki.course_settings(), **app_settings}
 
 
 def test_sign_in_with_wikimedia_earn_a_badge_by_user_page_and_have_it_verified(

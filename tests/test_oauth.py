@@ -38,14 +38,7 @@ def wiki() -> Iterator[Running]:
 @pytest.fixture
 def app_settings(app_settings: dict[str, Any], wiki: Running) -> dict[str, Any]:
     """The course configured for the test provider (a ``settings`` marker still wins)."""
-    client = wiki.provider.client
-    assert client is not None
-    return {
-        "WIKIMEDIA_CLIENT_ID": client.client_id,
-        "WIKIMEDIA_CLIENT_SECRET": client.client_secret,
-        "WIKIMEDIA_OAUTH_BASE": wiki.provider.url,
-        **app_settings,
-    }
+    return {**wiki.course_settings(), **app_settings}
 
 
 def start(client: Any, path: str = "/login/wikimedia", page: str = "/login") -> str:
