@@ -15,7 +15,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from .models import ANNOUNCEMENT_MAX, AREA_MAX, NAME_MAX, SIZE_MAX
 from .services import clean_text
@@ -40,7 +47,9 @@ class Visible:
 class JoinForm(FlaskForm):
     """The consent screen: the code again and an explicit agreement."""
 
-    code = StringField(_l("Cohort code"), validators=[DataRequired(_l("Enter the code."))])
+    code = StringField(
+        _l("Cohort code"), validators=[DataRequired(_l("Enter the code.")), Length(max=40)]
+    )
     agree = BooleanField(
         _l("I agree that this cohort's leads see what is listed above."),
         validators=[DataRequired(_l("Tick the box to join."))],
@@ -74,7 +83,9 @@ class CohortForm(FlaskForm):
 class LeadForm(FlaskForm):
     """Add a co-lead by their account's address."""
 
-    email = EmailField(_l("Email address of the co-lead"), validators=[DataRequired()])
+    email = EmailField(
+        _l("Email address of the co-lead"), validators=[DataRequired(), Length(max=254)]
+    )
 
 
 class AnnouncementForm(FlaskForm):
@@ -99,7 +110,9 @@ class HubForm(FlaskForm):
 
 
 class CoordinatorForm(FlaskForm):
-    email = EmailField(_l("Email address of the coordinator"), validators=[DataRequired()])
+    email = EmailField(
+        _l("Email address of the coordinator"), validators=[DataRequired(), Length(max=254)]
+    )
 
 
 class ActionForm(FlaskForm):
