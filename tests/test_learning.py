@@ -32,6 +32,7 @@ from course.contentstore import course
 from course.extensions import db
 from course.learning import quizflow, services
 from course.learning.models import LessonDone, ModuleCompletion, QuizAttempt
+from course.learning.services import recording
 from course.learning.statistics import QuestionStat, summarize
 
 MODULE = "/modules/first-edit-a-thon"
@@ -210,7 +211,7 @@ def test_a_grading_error_records_neither_a_pass_nor_a_zero(app, client, learner,
     def broken(*args, **kwargs):
         raise RuntimeError("corrupt question")
 
-    monkeypatch.setattr(services, "grade", broken)
+    monkeypatch.setattr(recording, "grade", broken)
     response = answer(client, RIGHT)
     assert response.status_code == 500
     assert count(app, QuizAttempt) == 0 and count(app, ModuleCompletion) == 0
