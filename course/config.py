@@ -209,9 +209,12 @@ def _wikimedia_problems(config: dict[str, Any]) -> list[str]:
 def _engine_options(database_url: str, wait_ms: int) -> dict[str, Any]:
     """Pool and connection options; a PostgreSQL write waits for a lock as long as a SQLite
     write waits for the write lock, then the request answers 503 instead of hanging."""
-    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    options: dict[str, Any] = {"hide_parameters": True}
     if database_url.startswith("postgresql"):
         options["connect_args"] = {"options": f"-c lock_timeout={int(wait_ms)}"}
+        # A server restart leaves pooled connections dead: test each on checkout. A SQLite
+        # file has no server to lose, so there the ping would be a statement per request.
+        options["pool_pre_ping"] = True
     return options
 
 
@@ -239,6 +242,10 @@ def derived(config: dict[str, Any], instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(days=config["SESSION_DAYS"]),
+        # A signed-in session ends SESSION_DAYS after sign-in on the server whatever the
+        # cookie says, so re-signing and re-sending the cookie on every page bought nothing
+        # (and cost a tenth of a lesson page); it is sent when the session changes.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         # Forms parse up to the request cap, so an oversized field gets a form error that
         # names it instead of a bare 413; the request cap itself stays at MAX_CONTENT_LENGTH.
