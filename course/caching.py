@@ -7,6 +7,10 @@ nothing else: no CSRF token, no flashed message, no progress that its keys do no
 the lesson body, its sources and its navigation are rendered once per (lesson, language,
 course version) and each request renders only the small personal part around them.
 
+:func:`kept_page` goes further for the pages most read (lessons, modules, the catalogue):
+the whole page is kept per process for a key that names everything it shows of the
+learner, and each request only puts its own CSRF token in.
+
 :func:`conditional` answers a GET with 304 when the browser's copy, named by an ETag made
 from what the page depends on (and from this :func:`release`), is still the page it would
 get. :func:`static_url` names a static file by its content, so that browsers and proxies may
@@ -16,14 +20,17 @@ keep it for a year.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request, url_for
+from flask import Flask, Response, current_app, g, request, session, url_for
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
@@ -33,6 +40,11 @@ from .contentstore import course
 
 #: Characters of rendered fragments a process keeps at most; past that it starts afresh.
 MAX_CHARACTERS = 4_000_000
+#: Characters of whole pages a process keeps at most; past that the least recently served go.
+MAX_PAGE_CHARACTERS = 2_000_000
+#: What stands for the request's CSRF token in a kept page: random per process, so that no
+#: text of the course can contain it.
+TOKEN_MARK = f"csrf-mark-{secrets.token_hex(16)}"
 #: Seconds browsers and proxies keep a static file under its fingerprinted and plain address.
 YEAR, HOUR = 365 * 24 * 3600, 3600
 
@@ -75,6 +87,61 @@ class FragmentCache(Extension):
                 self._fragments, self._size, self._course = {}, 0, loaded
             self._fragments[key] = fragment
             self._size += len(fragment)
+
+
+class _KeptPages:
+    """Whole pages, least recently served dropped first once over MAX_PAGE_CHARACTERS."""
+
+    def __init__(self) -> None:
+        self.pages: OrderedDict[Hashable, str] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def keep(self, key: Hashable, page: str) -> None:
+        with self.lock:
+            old = self.pages.pop(key, None)
+            self.size += len(page) - (len(old) if old else 0)
+            self.pages[key] = page
+            while self.size > MAX_PAGE_CHARACTERS and len(self.pages) > 1:
+                self.size -= len(self.pages.popitem(last=False)[1])
+
+
+_kept = _KeptPages()
+
+
+def kept_page(key: Hashable, render: Callable[[], str]) -> str:
+    """``render()``'s page, rendered once per process for ``key``, the request's path and
+    query, and what every fragment varies by; each request puts its own CSRF token in.
+
+    ``key`` must name everything the page shows that depends on the visitor (signed in or
+    not, role, progress): the page is otherwise the same for everyone. A page with a flashed
+    message to show, or rendered while templates reload (debugging), is never kept.
+    """
+    if "_flashes" in session or current_app.jinja_env.auto_reload:
+        return render()
+    full_key = (key, request.full_path, _varies_by())
+    page = _kept.get(full_key)
+    if page is None:
+        g.keeping_page = True
+        try:
+            page = render()
+        finally:
+            g.keeping_page = False
+        _kept.keep(full_key, page)
+    # Only a page with a form asks for a token, which may start the visitor's session.
+    return page.replace(TOKEN_MARK, generate_csrf()) if TOKEN_MARK in page else page
+
+
+def csrf_token() -> str:
+    """The CSRF token of a form, or its mark in a page rendered to be kept."""
+    return TOKEN_MARK if g.get("keeping_page") else generate_csrf()
 
 
 def _varies_by() -> tuple[str, str, int]:
@@ -182,5 +249,8 @@ def init_caching(app: Flask) -> None:
     """Give ``app``'s templates the ``{% cache %}`` tag and ``static_url``, and static files
     their lifetimes."""
     app.jinja_env.add_extension(FragmentCache)
+    # Instead of Flask-WTF's (a global and a context processor, both replaced): see kept_page.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
     app.jinja_env.globals["static_url"] = static_url
     app.after_request(_static_lifetime)

@@ -42,6 +42,38 @@ def test_each_learner_sees_their_own_progress_and_form_token_around_the_shared_l
     assert title.search(pages["ada"]).group(1) == title.search(pages["bea"]).group(1)
 
 
+def test_a_page_kept_for_one_learner_carries_each_learners_own_form_token(app, create_user):
+    """Two learners at the same point get the same kept page, each with their session's
+    token: the other's is refused."""
+    create_user("ada@example.org")
+    create_user("bea@example.org")
+    ada, bea = signed_in(app, "ada@example.org"), signed_in(app, "bea@example.org")
+    bea_token = TOKEN_RE.findall(bea.get(LESSON).get_data(as_text=True))[0]
+    ada_page = ada.get(LESSON).get_data(as_text=True)
+    ada_token = TOKEN_RE.findall(ada_page)[0]
+
+    assert ada_token != bea_token
+    assert set(TOKEN_RE.findall(ada_page)) == {ada_token}  # every form on the page
+    assert ada.post(f"{LESSON}/done", data={"csrf_token": bea_token}).status_code == 400
+    assert ada.post(f"{LESSON}/done", data={"csrf_token": ada_token}).status_code == 303
+
+
+def test_module_and_catalogue_pages_follow_the_learners_progress(app, create_user):
+    create_user("ada@example.org")
+    ada = signed_in(app, "ada@example.org")
+    steps = re.compile(r"(\d+) of (\d+) steps done")
+    before = [
+        steps.search(ada.get(page).get_data(as_text=True)).group(1) for page in (MODULE, "/modules")
+    ]
+
+    mark_done(ada)
+
+    after = [
+        steps.search(ada.get(page).get_data(as_text=True)).group(1) for page in (MODULE, "/modules")
+    ]
+    assert before == ["0", "0"] and after == ["1", "1"]
+
+
 def test_the_header_is_kept_per_kind_of_visitor(app, client, create_user):
     """A trainer's links, rendered first, never reach a learner or a visitor."""
     create_user("tess@example.org", role=Role.TRAINER)

@@ -51,6 +51,12 @@ def current_record() -> Record:
     return services.load_record(viewer) if viewer else guest.record()  # type: ignore[arg-type]
 
 
+def viewer_kind() -> tuple[bool, str | None]:
+    """What every page shows of who is signed in: whether someone is, and their role."""
+    viewer = current_viewer()
+    return (viewer is not None, viewer.role.value if viewer else None)
+
+
 def current_language() -> str:
     """The language of this request."""
     return str(get_locale())

@@ -80,6 +80,20 @@ class ModuleProgress:
         return None
 
 
+def shown(items: list[ModuleProgress]) -> tuple[Any, ...]:
+    """Everything of the learner's record that pages about these modules can show: the key
+    under which such a page is kept (``course.caching.kept_page``)."""
+    return tuple(
+        (
+            item.module.id,
+            tuple(map(item.lesson_done, item.module.lessons)),
+            tuple((item.best_score(quiz), item.quiz_passed(quiz)) for quiz in item.module.quizzes),
+            item.completed_at,
+        )
+        for item in items
+    )
+
+
 def progress(course: Course, record: Record) -> list[ModuleProgress]:
     """Each module of ``course`` with the learner's progress in it."""
     return [ModuleProgress(module, record) for module in course.modules]

@@ -29,7 +29,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from ..accounts.auth import current_user, has_session, login_required
-from ..caching import conditional
+from ..caching import conditional, kept_page
 from ..content.model import Module, Quiz
 from ..contentstore import course
 from ..errors import keeps_input, refusal, refusal_message
@@ -46,8 +46,9 @@ from .navigation import (
     lesson_tag,
     neighbours,
     step_url,
+    viewer_kind,
 )
-from .progress import ModuleProgress, progress, progress_document
+from .progress import ModuleProgress, progress, progress_document, shown
 
 bp = Blueprint("learning", __name__, template_folder="templates")
 
@@ -78,20 +79,17 @@ def keep_guest_progress() -> None:
 @bp.get("/modules")
 def catalogue() -> str:
     """Every module with its outcomes, duration, languages and (signed in) progress."""
-    return render_template(
-        "learning/catalogue.html",
-        progress=progress(course(), current_record()),
-    )
+    items = progress(course(), current_record())
+    page = partial(render_template, "learning/catalogue.html", progress=items)
+    return kept_page(("catalogue", viewer_kind(), shown(items)), page)
 
 
 @bp.get("/modules/<module_id>")
 def module(module_id: str) -> str:
     """A module: outcomes, lessons with done marks, quizzes, progress and "continue"."""
-    found = find_module(module_id)
-    return render_template(
-        "learning/module.html",
-        item=ModuleProgress(found, current_record()),
-    )
+    item = ModuleProgress(find_module(module_id), current_record())
+    page = partial(render_template, "learning/module.html", item=item)
+    return kept_page(("module", viewer_kind(), shown([item])), page)
 
 
 @bp.get("/modules/<module_id>/continue")
@@ -112,7 +110,9 @@ def lesson(module_id: str, lesson_id: str) -> Response | str:
     before, after = neighbours(found, item)
     initiatives = [course().initiatives[i] for i in item.initiatives if i in course().initiatives]
     context = {"item": ModuleProgress(found, record), "lesson": item, "initiatives": initiatives}
-    page = partial(render_template, "learning/lesson.html", **context, before=before, after=after)
+    render = partial(render_template, "learning/lesson.html", **context, before=before, after=after)
+    key = ("lesson", viewer_kind(), shown([context["item"]]), item.id)
+    page = partial(kept_page, key, render)
     if has_session() or "_flashes" in session:
         return page()
     return conditional(partial(lesson_tag, found, item, record), page)
