@@ -256,3 +256,26 @@ def insert_ignoring_duplicates(model: type[Any], **values: Any) -> bool:
     statement = insert(model).values(**values).on_conflict_do_nothing()
     # RETURNING says for sure whether a row went in (rowcount may be -1, "unknown").
     return db.session.execute(statement.returning(model.id)).first() is not None
+
+
+#: INSERT … ON CONFLICT DO NOTHING RETURNING id per (table, dialect), built on first use.
+_INSERTS_ONCE: dict[tuple[str, str], Any] = {}
+
+
+def insert_once(model: type[Any], values: dict[str, Any]) -> int | None:
+    """:func:`insert_ignoring_duplicates` that returns the new row's id (None when a unique
+    constraint kept the row out), for the paths where each statement counts.
+
+    The statement is a Core INSERT on the table, built once per table and dialect: no ORM
+    insert and no statement built per call, so the write lock is held for less. Its
+    columns are the keys of ``values``.
+    """
+    connection = db.session.connection()
+    key = (model.__tablename__, connection.dialect.name)
+    statement = _INSERTS_ONCE.get(key)
+    if statement is None:
+        insert = postgresql.insert if key[1] == "postgresql" else sqlite.insert
+        table = model.__table__
+        statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+        _INSERTS_ONCE[key] = statement
+    return connection.execute(statement, values).scalar()

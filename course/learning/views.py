@@ -33,7 +33,7 @@ from ..caching import conditional, kept_page
 from ..content.model import Module, Quiz
 from ..contentstore import course
 from ..errors import keeps_input, refusal, refusal_message
-from ..transactions import begin_write, reads_first, write_transaction
+from ..transactions import begin_write, reads_first
 from . import guest, quizflow, services
 from .drawing import apply_layout
 from .grading import InvalidAnswers, grade, parse_answers
@@ -147,9 +147,8 @@ def _quiz_form(
     # The form sent keeps its draw; otherwise the visitor's open form (drawn on first visit).
     token = request.form.get("form_token", "") if request.method == "POST" else ""
     layout = quizflow.submitted_draw(quiz, token) if token else None
-    if layout is None:
-        with write_transaction():  # committed before the page is rendered
-            token, layout = quizflow.open_form(quiz)
+    if layout is None:  # a new draw is committed before the page is rendered
+        token, layout = quizflow.open_form(quiz)
     page = render_template(
         "learning/quiz.html",
         module=module,  # no progress on this page: the learner's record is not read
@@ -168,7 +167,7 @@ def quiz(module_id: str, quiz_id: str) -> tuple[str, int]:
     """The quiz as a plain form: no answer or feedback reaches the browser before submission.
 
     Each attempt draws its questions and their options' order; a reload shows the same draw
-    (kept in a short write transaction of its own, see ``_quiz_form``). While a retake limit
+    (kept in a short write transaction of its own, see ``draws.open_draw``). While a retake limit
     holds, a page says when the next attempt opens.
     """
     found, item = find_quiz(module_id, quiz_id)
@@ -195,10 +194,11 @@ def submit_quiz(module_id: str, quiz_id: str) -> Response | tuple[str, int]:
     form_token = request.form.get("form_token", "")
     if not TOKEN_RE.fullmatch(form_token):
         abort(400)
-    recorded = quizflow.already_recorded(item, form_token)
-    if recorded is not None:  # the same form sent again: its result
-        return _to_result(found, item, recorded)
     layout = quizflow.submitted_draw(item, form_token)
+    if layout is None:  # no longer open: sent again after it was recorded, or outdated
+        recorded = quizflow.already_recorded(item, form_token)
+        if recorded is not None:  # the same form sent again: its result
+            return _to_result(found, item, recorded)
     if request.form.get("version") != item.content_hash[:12] or layout is None:
         flash(_("This quiz was updated after you opened it. Please answer it again."), "error")
         return redirect(url_for("learning.quiz", module_id=found.id, quiz_id=item.id), 303)
@@ -222,14 +222,14 @@ def submit_quiz(module_id: str, quiz_id: str) -> Response | tuple[str, int]:
     if not any(answers.values()):
         return _quiz_form(found, item, _("Answer at least one question before you submit."), 400)
     language = current_language() if current_language() in item.languages else found.source
-    user = current_user()
+    user = quizflow.learner()
     if user is None:
         guest.add_attempt(found, item, answers, form_token, grade(asked, answers), language, layout)
         return _to_result(found, item, {})
     result = services.record_attempt(user, found, item, answers, form_token, language, layout)
     if result.completed_module:
         flash(_("You completed this module. Well done!"), "success")
-    return _to_result(found, item, {"attempt": result.attempt.id})
+    return _to_result(found, item, {"attempt": result.attempt_id})
 
 
 def _to_result(module: Module, quiz: Quiz, args: dict[str, int]) -> Response:

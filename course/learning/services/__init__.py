@@ -10,7 +10,14 @@ unique constraints, and inserts that would break one do nothing instead of faili
 tabs, a double click or fifty concurrent submissions never record anything twice.
 """
 
-from .recording import AttemptResult, asked, complete_if_done, mark_lesson_done, record_attempt
+from .recording import (
+    AttemptResult,
+    asked,
+    complete_if_done,
+    mark_lesson_done,
+    record_attempt,
+    recorded_attempt,
+)
 from .records import (
     attempt_by_token,
     attempts,
@@ -40,4 +47,5 @@ __all__ = [
     "quiz_statistics",
     "recent_attempt_times",
     "record_attempt",
+    "recorded_attempt",
 ]
