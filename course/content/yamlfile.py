@@ -77,17 +77,13 @@ class _StrictLoader(Reader, Scanner, Parser, _StrictComposer, BaseConstructor, B
 
 if CParser is not None:
 
-    class _FastLoader(CParser, _StrictComposer, BaseConstructor, BaseResolver):  # type: ignore[misc]
-        """libyaml's events, composed by the strict composer above (CParser would compose
-        aliases itself)."""
+    class _FastLoader(CParser, BaseResolver):  # type: ignore[misc]
+        """libyaml's parser and composer, both in C. The composer expands an alias (*name)
+        into the node it names, so aliases are found afterwards (:func:`_shares_nodes`)."""
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
-            _StrictComposer.__init__(self)
-            BaseConstructor.__init__(self)
             BaseResolver.__init__(self)
-
-        get_single_node = Composer.get_single_node
 
 
 def _fast_node(text: str) -> Node | None | bool:
@@ -97,11 +93,28 @@ def _fast_node(text: str) -> Node | None | bool:
         return False
     loader = _FastLoader(text)
     try:
-        return loader.get_single_node()
-    except (YamlError, yaml.YAMLError):
+        node = loader.get_single_node()
+    except yaml.YAMLError:
         return False
     finally:
         loader.dispose()
+    return False if node is not None and _shares_nodes(node) else node
+
+
+def _shares_nodes(root: Node) -> bool:
+    """Whether a node appears twice under ``root``: what libyaml made of an alias."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+    return False
 
 
 def _build(node: Node) -> Any:
