@@ -18,9 +18,6 @@ from typing import Any
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -134,7 +131,7 @@ def _show_again(reason: str, status: int) -> Response | None:
     return response
 
 
-def _storage_fault(error: DBAPIError | RedisError) -> Response:
+def _storage_fault(error: Exception) -> Response:
     """503: nothing was saved; the form comes back with what was sent, or a page says so."""
     db.session.rollback()
     g.reads_only = True  # from now on this request only reads (see course.db)
@@ -173,6 +170,19 @@ def _restore_session() -> None:
     g.pop("user", None)  # the signed-in user is read again from the restored session
 
 
+def _refuse_when_redis_is_down(app: Flask) -> None:
+    """The rate limiter's Redis is down: the request cannot be counted, so it is refused as a
+    storage fault (503, input kept) rather than let through uncounted."""
+    # Imported here: only a server whose rate limiter uses Redis loads it (~80 ms).
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    @app.errorhandler(RedisConnectionError)
+    @app.errorhandler(RedisTimeoutError)
+    def counters_unavailable(error: Exception) -> Response:
+        return _storage_fault(error)
+
+
 def init_errors(app: Flask) -> None:
     """Render every HTTP error, and any unexpected exception, with the error template."""
     app.add_template_global(refusal_message)
@@ -208,12 +218,8 @@ def init_errors(app: Flask) -> None:
             raise error  # a bug: the 500 handler below
         return _storage_fault(error)
 
-    @app.errorhandler(RedisConnectionError)
-    @app.errorhandler(RedisTimeoutError)
-    def counters_unavailable(error: RedisError) -> Response:
-        # The rate limiter's Redis is down: the request cannot be counted, so it is refused
-        # as a storage fault (503, input kept) rather than let through uncounted.
-        return _storage_fault(error)
+    if app.config["RATELIMIT_STORAGE"].startswith(("redis://", "rediss://")):
+        _refuse_when_redis_is_down(app)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> tuple[str, int]:

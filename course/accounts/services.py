@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
 from flask_babel import LazyString, force_locale, gettext, lazy_gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -54,6 +53,9 @@ class InvalidToken(AccountError):
 
 def normalize_email(raw: str) -> str:
     """Return the canonical, lower-cased form of ``raw`` or raise :class:`ValueError`."""
+    # Imported here: its tables take ~15 ms that a server start and most commands never need.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as error:

@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import requests
-from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
@@ -52,6 +49,9 @@ class Profile:
 def init_wikimedia(app: Flask) -> None:
     """Register Authlib's client when configured, and tell templates whether it is."""
     if wikimedia_configured(app.config):
+        # Imported here: Authlib (~70 ms with requests) is loaded only where it is configured.
+        from authlib.integrations.flask_client import OAuth
+
         base = app.config["WIKIMEDIA_OAUTH_BASE"]
         oauth = OAuth(app)
         app.extensions[EXTENSION] = oauth.register(
@@ -156,6 +156,10 @@ def stale_message() -> str:
 
 
 def _token() -> dict[str, Any]:
+    # Imported here, as in init_wikimedia: only a configured server gets this far.
+    import requests
+    from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+
     client = current_app.extensions[EXTENSION]
     try:
         token = client.authorize_access_token()
@@ -191,6 +195,8 @@ def _incomplete() -> str:
 
 
 def _profile(token: dict[str, Any]) -> Profile:
+    import requests  # here, as in init_wikimedia: only a configured server gets this far
+
     client = current_app.extensions[EXTENSION]
     try:
         response = client.get("resource/profile", token=token)

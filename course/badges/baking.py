@@ -13,7 +13,6 @@ import io
 import struct
 import zlib
 
-import openbadges_bakery
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
@@ -91,6 +90,9 @@ def bake_svg_credential(svg: str, credential_json: str) -> str:
 
 
 def _ob2_bake(artwork: bytes, assertion_json: str) -> bytes:
+    # Imported here: it loads rfc3986 and more (~20 ms), needed only when a badge is baked.
+    import openbadges_bakery
+
     baked = openbadges_bakery.bake(io.BytesIO(artwork), assertion_json)
     if baked is None:
         raise BakingError(
