@@ -8,6 +8,9 @@ application a server would build, and so refuses to start where a server would.
 
 from __future__ import annotations
 
+import gc
+from typing import Any
+
 from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command
 
@@ -19,7 +22,18 @@ def create_command_app() -> Flask:
     return create_app(load_content=False, require_secret_key=False)
 
 
-main = FlaskGroup(
+class CommandGroup(FlaskGroup):
+    """Flask's command group, run as a process of its own that exits when the command ends."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Everything imported so far (thousands of classes and functions, ~150,000 objects)
+        # lives until the process exits: the collector need not go through it again in each
+        # full collection, nor take it apart at exit, which took a third of a second.
+        gc.freeze()
+        return super().main(*args, **kwargs)
+
+
+main = CommandGroup(
     name="course",
     create_app=create_command_app,
     help="Prepare and look after an installation of the course server.",
