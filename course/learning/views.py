@@ -226,7 +226,9 @@ def submit_quiz(module_id: str, quiz_id: str) -> Response | tuple[str, int]:
     if user is None:
         guest.add_attempt(found, item, answers, form_token, grade(asked, answers), language, layout)
         return _to_result(found, item, {})
-    result = services.record_attempt(user, found, item, answers, form_token, language, layout)
+    result = services.record_attempt(
+        user, found, item, answers, form_token, language, layout, asked
+    )
     if result.completed_module:
         flash(_("You completed this module. Well done!"), "success")
     return _to_result(found, item, {"attempt": result.attempt_id})

@@ -56,9 +56,11 @@ def record_attempt(
     form_token: str,
     language: str,
     layout: Layout | None = None,
+    as_asked: Quiz | None = None,
 ) -> AttemptResult:
     """Grade ``answers`` over the questions ``layout`` asked and append the attempt, once per
-    form token; the form's draw is used up, so the next attempt draws again.
+    form token; the form's draw is used up, so the next attempt draws again. ``as_asked`` is
+    ``apply_layout(quiz, layout)`` when the caller made it already.
 
     Sending the same form again returns the attempt recorded the first time. Grading happens
     before the write transaction, which holds only the inserts and the completion decision:
@@ -66,7 +68,7 @@ def record_attempt(
     learner did in the module (one statement), and the completion and awards it may bring.
     """
     layout = layout or full_layout(quiz)
-    result = grade(apply_layout(quiz, layout), answers)
+    result = grade(apply_layout(quiz, layout) if as_asked is None else as_asked, answers)
     values = {
         "user_id": user.id,
         "module_id": module.id,
