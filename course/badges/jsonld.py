@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import time
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pyld import jsonld as pyld_jsonld
@@ -62,10 +63,21 @@ def context_document(url: str) -> dict[str, Any]:
     if url not in PINNED:
         raise ContextError(f"unknown JSON-LD context {url[:200]!r}: only pinned contexts are used")
     name, digest = PINNED[url]
-    data = resources.files(PACKAGE).joinpath(name).read_bytes()
+    data = _contexts_folder().joinpath(name).read_bytes()
     if hashlib.sha256(data).hexdigest() != digest:
         raise ContextError(f"the bundled copy of {url} does not match its pinned SHA-256")
     return json.loads(data)
+
+
+@functools.cache
+def _contexts_folder() -> Path:
+    """PACKAGE's folder, found without importing openbadgeslib: its ``__init__`` loads the
+    whole library (about 50 ms at every start-up) when only these files are wanted."""
+    top, *inner = PACKAGE.split(".")
+    spec = importlib.util.find_spec(top)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"No module named {top!r}", name=top)
+    return Path(next(iter(spec.submodule_search_locations))).joinpath(*inner)
 
 
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
