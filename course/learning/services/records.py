@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, null, select, union_all
+from sqlalchemy import bindparam, cast, func, literal_column, null, select, union_all
 
 from ...accounts.models import User
 from ...clock import iso
@@ -61,37 +61,40 @@ def load_record(user: User) -> Record:
 def _record_statement() -> Any:
     """Completions, lessons done and best score per quiz as one UNION ALL over the tables
     (Core, not ORM entities): a third of the statements and a tenth of the time of three
-    ORM queries, on the path of every signed-in page. The first branch types the columns."""
+    ORM queries, on the path of every signed-in page. Each NULL is cast to its column's
+    type: PostgreSQL types the branches pairwise and would take two bare NULLs for text."""
     completed, lessons, attempts = (
         ModuleCompletion.__table__.c,
         LessonDone.__table__.c,
         QuizAttempt.__table__.c,
     )
+    no_lesson, no_number = cast(null(), lessons.lesson_id.type), cast(null(), db.Integer)
+    no_time = cast(null(), completed.completed_at.type)
     user = bindparam("user")
     return union_all(
         select(
             literal_column(str(_COMPLETED)),
             completed.module_id,
-            null(),
-            null(),
-            null(),
+            no_lesson,
+            no_number,
+            no_number,
             completed.completed_at,
         ).where(completed.user_id == user),
         select(
             literal_column(str(_LESSON)),
             lessons.module_id,
             lessons.lesson_id,
-            null(),
-            null(),
-            null(),
+            no_number,
+            no_number,
+            no_time,
         ).where(lessons.user_id == user),
         select(
             literal_column(str(_QUIZ)),
             attempts.quiz_id,
-            null(),
+            no_lesson,
             func.max(attempts.score),
             func.max(attempts.passed.cast(db.Integer)),
-            null(),
+            no_time,
         )
         .where(attempts.user_id == user)
         .group_by(attempts.quiz_id),
