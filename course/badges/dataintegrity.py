@@ -18,7 +18,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld import jsonld
 
 from . import multibase
 from .jsonld import canonize, check_size, document_loader
@@ -31,6 +30,8 @@ class ProofError(ValueError):
 
 
 def _canonize(document: dict[str, Any]) -> bytes:
+    from pyld import jsonld  # here, not at start-up: see .jsonld._bounded_urdna2015
+
     try:
         text = canonize(document)
     except jsonld.JsonLdError as error:
@@ -66,6 +67,8 @@ def undefined_terms(document: dict[str, Any]) -> bool:
 
     Raises :class:`~.jsonld.TooComplex` for a document over the size budgets.
     """
+    from pyld import jsonld  # here, not at start-up: see .jsonld._bounded_urdna2015
+
     check_size(document)
     try:
         expanded = jsonld.expand(copy.deepcopy(document), {"documentLoader": document_loader})

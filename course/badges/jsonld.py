@@ -24,9 +24,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pyld import jsonld as pyld_jsonld
-from pyld.canon import URDNA2015
-
 PACKAGE = "openbadgeslib.ob3.contexts"
 
 #: URL -> (file in PACKAGE, SHA-256 of its bytes)
@@ -131,21 +128,30 @@ def check_size(document: Any) -> None:
         raise TooComplex(f"larger than {MAX_BYTES // 1024} KiB")
 
 
-class _BoundedURDNA2015(URDNA2015):
-    """PyLD's URDNA2015 with a budget of deep-hashing steps and a deadline."""
+@functools.cache
+def _bounded_urdna2015() -> type[Any]:
+    """PyLD's URDNA2015 with a budget of deep-hashing steps and a deadline.
 
-    def __init__(self, max_deep_hashes: int, deadline: float) -> None:
-        super().__init__()
-        self.deep_hashes_left = max_deep_hashes
-        self.deadline = deadline
+    Made on first use: PyLD imports requests for a document loader never used here, which
+    took about 35 ms of every start-up.
+    """
+    from pyld.canon import URDNA2015
 
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> dict[str, Any]:
-        self.deep_hashes_left -= 1
-        if self.deep_hashes_left < 0:
-            raise TooComplex("its blank nodes are too alike and too interlinked")
-        if time.monotonic() > self.deadline:
-            raise TooComplex(f"canonicalization took over {DEADLINE_SECONDS:g} s")
-        return super().hash_n_degree_quads(id_, issuer)
+    class BoundedURDNA2015(URDNA2015):
+        def __init__(self, max_deep_hashes: int, deadline: float) -> None:
+            super().__init__()
+            self.deep_hashes_left = max_deep_hashes
+            self.deadline = deadline
+
+        def hash_n_degree_quads(self, id_: str, issuer: Any) -> dict[str, Any]:
+            self.deep_hashes_left -= 1
+            if self.deep_hashes_left < 0:
+                raise TooComplex("its blank nodes are too alike and too interlinked")
+            if time.monotonic() > self.deadline:
+                raise TooComplex(f"canonicalization took over {DEADLINE_SECONDS:g} s")
+            return super().hash_n_degree_quads(id_, issuer)
+
+    return BoundedURDNA2015
 
 
 def _blank_nodes(dataset: dict[str, list[dict[str, Any]]]) -> set[str]:
@@ -165,6 +171,8 @@ def canonize(document: dict[str, Any]) -> str:
     pinned loader. Raises :class:`TooComplex` over a budget, and PyLD's ``JsonLdError`` when
     the document is not valid JSON-LD.
     """
+    from pyld import jsonld as pyld_jsonld  # here, as in _bounded_urdna2015
+
     check_size(document)
     dataset = pyld_jsonld.to_rdf(
         document, {"documentLoader": document_loader, "produceGeneralizedRdf": False}
@@ -174,7 +182,7 @@ def canonize(document: dict[str, Any]) -> str:
     blank_nodes = len(_blank_nodes(dataset))
     if blank_nodes > MAX_BLANK_NODES:
         raise TooComplex(f"more than {MAX_BLANK_NODES} blank nodes")
-    algorithm = _BoundedURDNA2015(
+    algorithm = _bounded_urdna2015()(
         DEEP_HASHES_PER_BLANK_NODE * blank_nodes, time.monotonic() + DEADLINE_SECONDS
     )
     return algorithm.main(dataset, {"format": "application/n-quads"})
