@@ -127,18 +127,19 @@ def _with_deadline(function: Callable[[], str], seconds: float) -> str:
     timer.daemon = True
     timer.start()
     try:
-        return function()
-    except _Deadline:
+        try:
+            return function()
+        finally:
+            timer.cancel()
+            with lock:
+                state["done"] = True
+                if state["fired"]:  # fired as the work ended: drop it if still pending
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
+    except _Deadline:  # raised in the work, or delivered during the clean-up just above
         raise RenderError(
             f"this document takes more than {seconds:g} s to render; simplify it "
             "(long runs of [, * or nested lists are the usual cause)"
         ) from None
-    finally:
-        timer.cancel()
-        with lock:
-            state["done"] = True
-            if state["fired"]:  # fired as the work ended: drop the exception if still pending
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
 
 
 class _Audit(HTMLParser):
