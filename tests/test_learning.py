@@ -28,7 +28,7 @@ from course import clock
 from course.accounts import services as accounts
 from course.accounts.models import Role
 from course.content.model import Option, OptionText, Question, QuestionText, QuestionType, Quiz
-from course.contentstore import course
+from course.contentstore import content, course
 from course.extensions import db
 from course.learning import quizflow, services
 from course.learning.models import LessonDone, ModuleCompletion, QuizAttempt
@@ -203,6 +203,25 @@ def test_a_form_from_an_older_quiz_version_is_not_graded(app, client, learner):
     assert response.status_code == 303 and response.headers["Location"].endswith(QUIZ)
     assert "This quiz was updated after you opened it" in client.get(QUIZ).get_data(as_text=True)
     assert count(app, QuizAttempt) == 0
+
+
+def test_a_quiz_changed_while_its_form_is_open_is_drawn_again_and_the_old_form_refused(
+    app, client, learner
+):
+    """The quiz file changes while the learner has its form open: the page then shows a form
+    drawn from the new version, and the form opened before is refused, nothing recorded."""
+    old = quiz_form(client)
+    with app.app_context():
+        quizzes = Path(content().modules_dir) / "01-first-edit-a-thon" / "quizzes"
+        path = quizzes / "check.en.yaml"
+        path.write_text(path.read_text().replace("A volunteer alone", "A volunteer on their own"))
+        content().load()
+    new = quiz_form(client)
+    assert new["form_token"] != old["form_token"] and new["version"] != old["version"]
+    assert answer(client, RIGHT, old).headers["Location"].endswith(QUIZ)
+    assert count(app, QuizAttempt) == 0
+    assert "/result?attempt=" in answer(client, RIGHT, new).headers["Location"]
+    assert count(app, QuizAttempt) == 1
 
 
 def test_a_grading_error_records_neither_a_pass_nor_a_zero(app, client, learner, monkeypatch):
