@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from content_examples import write_course, write_pool_module
 from helpers import complete_module, csrf_token, signed_in, submit
+from sqlalchemy import event
 
 from course.accounts.models import Role, User
 from course.cohorts import membership, services
@@ -214,3 +215,35 @@ def test_a_learner_outside_the_cohort_does_not_see_its_announcements(app, traine
         as_text=True
     )
     assert "Lyon only" in two_cohorts["members"]["Ada"].get("/my-learning").get_data(as_text=True)
+
+
+def statements_for(app, client, path: str) -> int:
+    """How many SQL statements the server ran to answer ``path``."""
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_dashboard_reads_as_much_for_twelve_members_as_for_six(app, trainer, create_user):
+    """Every member's record, first tries and badges are read for all members at once."""
+    cohort_id, code = new_cohort(app)
+    names = ["Ada", "Bea", "Cyd", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo", "Kim", "Lou"]
+    first = add_members(app, create_user, code, names[:6])
+    for client in first.values():
+        complete_module(app, client, "first-edit-a-thon")
+    six = statements_for(app, trainer, f"/cohorts/{cohort_id}")
+
+    for client in add_members(app, create_user, code, names[6:]).values():
+        complete_module(app, client, "first-edit-a-thon")
+
+    assert statements_for(app, trainer, f"/cohorts/{cohort_id}") == six

@@ -1,9 +1,9 @@
 """What leads and coordinators see: member table, funnel, drop-off, item analysis, hub trends.
 
-Everything is computed from what ``course.learning.services`` says of each member (their
-record, their attempts) and their awards (``course.badges.services``): a few queries per
-member, which a workshop's forty or a hub's hundreds afford. Hub
-figures are aggregates in which any count under :data:`SMALL` is hidden.
+Everything is computed from what ``course.learning.services`` says of the members (their
+records, their first attempts) and their awards (``course.badges.services``), each read for
+all members at once: the same few queries for a workshop's forty as for a hub's thousands.
+Hub figures are aggregates in which any count under :data:`SMALL` is hidden.
 """
 
 from __future__ import annotations
@@ -67,13 +67,7 @@ def cohort_modules(cohort: Cohort, course: Course) -> list[Module]:
 
 def first_attempts(members: list[Membership], quizzes: list[Quiz]) -> dict[tuple[int, str], Any]:
     """Each member's first attempt at each quiz they tried, by (user id, quiz id)."""
-    firsts = {}
-    for member in members:
-        for quiz in quizzes:
-            tries = learning.attempts(member.user, quiz.id)  # newest first
-            if tries:
-                firsts[member.user_id, quiz.id] = tries[-1]
-    return firsts
+    return learning.first_attempts([m.user_id for m in members], [q.id for q in quizzes])
 
 
 def member_rows(
@@ -88,9 +82,13 @@ def member_rows(
     firsts = first_attempts(members, quizzes) if firsts is None else firsts
     badge_ids = {b.id for b in course.badges if set(b.modules) & set(cohort.modules)}
     today = now().date()
+    records = learning.load_records([m.user_id for m in members])
+    held: dict[int, set[str]] = {}
+    for holder, badge_id, _issued in badges.held_badges(records):
+        held.setdefault(holder, set()).add(badge_id)
     rows = []
     for member in members:
-        record = learning.load_record(member.user)
+        record = records[member.user_id]
         row = MemberRow(
             user_id=member.user_id,
             name=member.user.display_name,
@@ -101,11 +99,7 @@ def member_rows(
                 for q in quizzes
                 if (member.user_id, q.id) in firsts
             },
-            badges=[
-                a.badge_id
-                for a in badges.awards_of(member.user)
-                if a.revoked_at is None and a.badge_id in badge_ids
-            ],
+            badges=sorted(held.get(member.user_id, set()) & badge_ids),
         )
         row.behind = [
             mid

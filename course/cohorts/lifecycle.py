@@ -8,6 +8,7 @@ import logging
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from .. import mail
 from ..accounts.models import User
@@ -30,6 +31,7 @@ def members(cohort: Cohort) -> list[Membership]:
             select(Membership)
             .where(Membership.cohort_id == cohort.id)
             .order_by(Membership.joined_at)
+            .options(selectinload(Membership.user))  # one query for every member's account
         )
     )
 
