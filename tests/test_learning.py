@@ -570,3 +570,14 @@ def test_trainers_preview_says_how_many_questions_each_attempt_draws(trainer):
     page = trainer.get("/trainer/modules/pools").get_data(as_text=True)
     assert "Each attempt asks, per group: people 2, places 1" in page
     assert "q-people-1; people)" in page
+
+
+def test_a_result_page_lists_only_the_latest_attempts(app, client, learner):
+    for _ in range(quizflow.HISTORY + 2):
+        assert answer(client, WRONG).status_code == 303
+    page = client.get(f"{QUIZ}/result").get_data(as_text=True)
+    listed = re.findall(r"result\?attempt=(\d+)", page)
+    with app.app_context():
+        newest = [a.id for a in db.session.query(QuizAttempt).order_by(QuizAttempt.id.desc())]
+    assert [int(n) for n in listed] == newest[: quizflow.HISTORY]
+    assert f"Only your {quizflow.HISTORY} latest attempts are listed." in page

@@ -23,6 +23,8 @@ from .progress import Record
 from .retakes import next_attempt_at
 
 _RANDOM = SystemRandom()
+#: Attempts a result page lists: the latest, however many a learner made.
+HISTORY = 20
 
 
 def learner() -> User | None:
@@ -75,7 +77,7 @@ def shown_attempt(quiz: Quiz, attempt_id: int | None) -> tuple[Any, Layout, list
     if user is None:
         saved = guest.latest_attempt(quiz)
         return (saved["a"], guest.attempt_layout(quiz, saved), [], False) if saved else None
-    history = services.attempts(user, quiz.id)
+    history = services.attempts(user, quiz.id, latest=HISTORY)
     attempt = (
         services.own_attempt(user, attempt_id)
         if attempt_id is not None

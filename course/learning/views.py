@@ -259,6 +259,7 @@ def quiz_result(module_id: str, quiz_id: str) -> str:
         quiz=asked,
         result=result,
         history=history,
+        history_limit=quizflow.HISTORY,
         changed=changed,
         reveal=quizflow.reveals(item, record),
         opens_at=quizflow.opens_at(item),
