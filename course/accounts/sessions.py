@@ -8,10 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, Select, bindparam, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 
 from ..clock import aware, now
 from ..extensions import db
+from ..reads import PreparedRead
 from .models import User, UserSession
 
 __all__ = ["end_session", "start_session", "token_hash", "user_for_session", "viewer_for_session"]
@@ -39,10 +40,11 @@ def user_for_session(token: str) -> User | None:
     return row[0] if row and _current(row[-1]) else None
 
 
-def viewer_for_session(token: str) -> Row[Any] | None:
+def viewer_for_session(token: str) -> tuple[Any, ...] | None:
     """The :data:`VIEWER_COLUMNS` of the user signed in with ``token``, unless the session
     ended or expired: one query, and no ORM object."""
-    row = db.session.execute(_VIEWER, {"hash": token_hash(token[:128])}).first()
+    rows = _VIEWER.rows({"hash": token_hash(token[:128])})
+    row = rows[0] if rows else None
     return row if row and _current(row[-1]) else None
 
 
@@ -67,8 +69,8 @@ def _viewer_statement() -> Select[Any]:
     )
 
 
-#: Built once: the statement of :func:`viewer_for_session` is the same for every request.
-_VIEWER = _viewer_statement()
+#: Built once and prepared (course.reads): it is read on every signed-in page.
+_VIEWER = PreparedRead(_viewer_statement())
 
 
 def _current(created_at: Any) -> bool:

@@ -12,6 +12,7 @@ from ...accounts.models import User
 from ...clock import iso
 from ...content.model import Quiz
 from ...extensions import db
+from ...reads import PreparedRead
 from ..models import LessonDone, ModuleCompletion, QuizAttempt
 from ..progress import Record
 
@@ -45,7 +46,7 @@ def completed_modules(user: User) -> dict[str, datetime]:
 
 def load_record(user: User) -> Record:
     """Everything ``user`` did, in one statement: every page of the course reads it."""
-    return _records(db.session.execute(_RECORD, {"user": user.id}), [user.id])[user.id]
+    return _records(_RECORD.rows({"user": user.id}), [user.id])[user.id]
 
 
 def load_records(user_ids: Collection[int]) -> dict[int, Record]:
@@ -116,7 +117,8 @@ def _record_statement(whose: Callable[[Any], Any]) -> Any:
 
 
 _COMPLETED, _LESSON, _QUIZ = range(3)
-_RECORD = _record_statement(lambda user_id: user_id == bindparam("user"))
+#: Prepared (course.reads): every signed-in page reads it.
+_RECORD = PreparedRead(_record_statement(lambda user_id: user_id == bindparam("user")))
 _RECORDS = _record_statement(lambda user_id: user_id.in_(bindparam("users", expanding=True)))
 
 
