@@ -76,6 +76,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # How long a SQLite write waits for another writer before the request answers 503.
     "SQLITE_BUSY_TIMEOUT_MS": 15_000,
+    # A PostgreSQL connection unused for longer is tested before it serves (course.pool).
+    "DATABASE_PING_AFTER_IDLE_SECONDS": 10,
     # The badge issuer, as verifiers and backpacks show it.
     "ISSUER_NAME": "GLAM and gender course",
     "ISSUER_EMAIL": None,
@@ -212,9 +214,6 @@ def _engine_options(database_url: str, wait_ms: int) -> dict[str, Any]:
     options: dict[str, Any] = {"hide_parameters": True}
     if database_url.startswith("postgresql"):
         options["connect_args"] = {"options": f"-c lock_timeout={int(wait_ms)}"}
-        # A server restart leaves pooled connections dead: test each on checkout. A SQLite
-        # file has no server to lose, so there the ping would be a statement per request.
-        options["pool_pre_ping"] = True
     return options
 
 

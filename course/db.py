@@ -15,7 +15,7 @@ lost connection) are told apart from bugs by :func:`is_storage_fault`; the error
 answer them with 503. A connection that SQLite (or PostgreSQL) opened while the database
 was read-only stays read-only after the database becomes writable again, so after such a
 fault each checkout gets a newly opened connection until one proves it can write, and then
-every connection opened before that moment is replaced (see ``_recover_from_read_only``).
+every connection opened before that moment is replaced (see ``course.pool``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from sqlalchemy import Engine, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db, migrate
+from .pool import ping_when_idle, recover_from_read_only
 from .transactions import SAFE_METHODS as SAFE_METHODS  # course.errors imports it from here
 from .transactions import WRITE, request_writes
 
@@ -46,7 +47,7 @@ def configure_engine(
     write transactions from their start, unless the request is being answered with an error
     (``g.reads_only``, see course.errors): then it only reads, to render its answer.
     """
-    _recover_from_read_only(engine)
+    recover_from_read_only(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -100,14 +101,12 @@ def _begin_immediate(connection: Any, timeout_ms: int) -> None:
 #: SQLite primary result codes of storage faults: BUSY, LOCKED, READONLY, IOERR, FULL,
 #: CANTOPEN, PROTOCOL.
 _SQLITE_FAULTS = {5, 6, 8, 10, 13, 14, 15}
-_SQLITE_READONLY = 8
 _SQLITE_BUSY = 5
 #: PostgreSQL SQLSTATEs: read-only transaction, lock not available, and the classes of
 #: connection exceptions (08), insufficient resources such as a full disk (53) and
 #: operator intervention such as a shutdown (57).
 _PG_FAULTS = {"25006", "55P03"}
 _PG_FAULT_CLASSES = {"08", "53", "57"}
-_PG_READONLY = "25006"
 
 
 def is_storage_fault(error: BaseException) -> bool:
@@ -124,71 +123,6 @@ def is_storage_fault(error: BaseException) -> bool:
     if state:
         return state in _PG_FAULTS or state[:2] in _PG_FAULT_CLASSES
     return isinstance(error, exc.OperationalError)  # no connection at all
-
-
-def _is_read_only(error: BaseException | None) -> bool:
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF == _SQLITE_READONLY
-    return getattr(error, "sqlstate", None) == _PG_READONLY
-
-
-def _recover_from_read_only(engine: Engine) -> None:
-    """After a read-only fault, replace connections that may have been opened read-only.
-
-    Until a connection proves it can write (a cheap test that writes nothing), every
-    checkout gets a newly opened connection: during the fault it can still read; once the
-    database is writable again it can write, and every connection opened before that moment
-    is then replaced too.
-    """
-    state = {"read_only_since": None, "stale_before": 0.0}
-
-    @event.listens_for(engine, "connect")
-    def remember_age(_dbapi_connection: Any, record: Any) -> None:
-        record.info["opened"] = time.monotonic()
-        record.info["fresh"] = True
-
-    @event.listens_for(engine, "handle_error")
-    def note_read_only(context: Any) -> None:
-        if _is_read_only(context.original_exception) and state["read_only_since"] is None:
-            state["read_only_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def replace_read_only(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        fresh = record.info.pop("fresh", False)
-        if record.info.get("opened", 0.0) < state["stale_before"]:
-            raise exc.DisconnectionError("opened while the database was read-only")
-        if state["read_only_since"] is None:
-            return
-        if _can_write(engine, dbapi_connection):
-            state["read_only_since"] = None
-            state["stale_before"] = time.monotonic()
-        elif not fresh:
-            raise exc.DisconnectionError("the database was read-only when this was opened")
-
-
-def _can_write(engine: Engine, dbapi_connection: Any) -> bool:
-    """Whether this connection may write, without writing or waiting for a lock."""
-    cursor = dbapi_connection.cursor()
-    try:
-        if engine.dialect.name == "sqlite":
-            # A read-only connection refuses BEGIN IMMEDIATE before it looks at any lock.
-            timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
-            cursor.execute("PRAGMA busy_timeout = 0")
-            try:
-                cursor.execute("BEGIN IMMEDIATE")
-                cursor.execute("ROLLBACK")
-            except Exception as error:  # a lock held elsewhere still means writable
-                return not _is_read_only(error)
-            finally:
-                cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-            return True
-        cursor.execute("SHOW transaction_read_only")
-        read_only = cursor.fetchone()[0] == "on"
-        dbapi_connection.rollback()
-        return not read_only
-    finally:
-        cursor.close()
 
 
 def check_writable() -> None:
@@ -215,6 +149,8 @@ def init_db(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             configure_engine(engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            if engine.dialect.name != "sqlite":  # a file has no server that could restart
+                ping_when_idle(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
 
     @app.after_request
     def end_request_transaction(response: Response) -> Response:

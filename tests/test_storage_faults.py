@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -249,6 +250,26 @@ def test_a_read_only_postgresql_database_answers_503_and_recovers(app, client, l
     assert submit_quiz(client).status_code == 303
     assert sign_up(guest).status_code == 303
     assert attempts(app) == 1 and user_count(app) == 2
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL connections ended by the server")
+@pytest.mark.settings(DATABASE_PING_AFTER_IDLE_SECONDS=0.2)
+def test_postgresql_connections_ended_while_idle_are_replaced_unseen(app, client, learner):
+    """As after a server restart at night: the pooled connections are dead, and the first
+    pages of the morning are served all the same."""
+    assert client.get("/modules").status_code == 200  # the pool holds a connection
+    with app.app_context():
+        name = db.engine.url.database
+    with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://")) as admin:
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchone()[0]
+    assert ended >= 1
+    time.sleep(0.3)  # longer than the idle time after which a connection is tested
+    assert client.get("/modules").status_code == 200
+    assert submit_quiz(client).status_code == 303
 
 
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL's lock_timeout")
