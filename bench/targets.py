@@ -22,19 +22,16 @@ class Target(NamedTuple):
 
 TARGETS = (
     Target("Lesson page (signed in), c=16, × hello world", "lesson_vs_hello", 1 / 3, True,
-           "{:.2f}×", "lesson", "the page is kept whole (no template), but each request still "
-           "reads the session's row and the learner's record and runs their transaction "
-           "through SQLAlchemy: 0.2 ms of the application's 0.45 ms of CPU per page in process "
-           "(43 %, measured by stubbing the two reads); Flask's request handling, the session "
-           "cookie and the headers take most of the rest, and gunicorn about as much as for "
-           "hello world. Measured next step: the two prebuilt statements read through the "
-           "DBAPI connection instead of SQLAlchemy's execution cost 0.08 ms less (16 %) in "
-           "process, at the price of SQLAlchemy's error handling (storage faults answered 503) "
-           "on the hottest path. On PostgreSQL a page also makes four round trips (the pool's "
-           "ping, the session's row, the record, the commit) to a server on the same 2 cores: "
-           "about 1.15 ms of gunicorn's CPU and 0.24 ms of PostgreSQL's per page; without the "
-           "ping a paired run served 13 % more pages/s, at the price of one 503 per worker after a "
-           "database restart. See the lesson profile."),
+           "{:.2f}×", "lesson", "the page is kept whole (no template) and its two reads are "
+           "prepared (course/reads.py); in process it costs about 0.38 ms of the application's "
+           "CPU against 0.04 ms for hello world's (Flask's request handling, the session "
+           "cookie, the two reads and their transaction, the headers), and gunicorn adds about "
+           "0.23 ms to each; the ratio moves by a tenth between runs with the baseline. On "
+           "PostgreSQL a page makes three round trips (the session's row, the record, the "
+           "commit) to a server on the same 2 cores, which spends about 0.2 ms of CPU per page "
+           "besides gunicorn's. A round trip costs about 34 µs of the worker's CPU and 26 µs "
+           "of PostgreSQL's (measured with psycopg), so reading the row and the record in one "
+           "would save about 6 %: a step, not the distance. See the lesson profile."),
     Target("Lesson page p99, c=16 (ms)", "lesson_p99_ms", 25.0, False, "{:.1f}", "lesson",
            "at 16 connections the p99 is about 3.5 times the median, for hello world as for "
            "the lesson (requests queue for 2 cores shared by 5 workers and wrk): 25 ms needs "

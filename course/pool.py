@@ -18,10 +18,11 @@ def ping_when_idle(engine: Engine, seconds: float) -> None:
 
     The server may have restarted meanwhile, and a dead connection is replaced unseen.
     SQLAlchemy's ``pool_pre_ping`` tests every checkout instead: a round trip on every
-    request, 13 % of the pages a second the bench measured on PostgreSQL. A connection in
-    steady use is known to work; if the server restarts under load, the first statement on
-    each connection opened before fails as a storage fault (503), and the pool then replaces
-    every connection opened before the failure.
+    request, about 60 µs of CPU (34 µs in the worker, 26 µs in PostgreSQL, measured with
+    psycopg on loopback) of a page's millisecond. A connection in steady use is known to
+    work; if the server restarts under load, the first statement on each connection opened
+    before fails as a storage fault (503), and the pool then replaces every connection
+    opened before the failure.
     """
 
     @event.listens_for(engine, "connect")
