@@ -97,9 +97,12 @@ class _KeptPages:
         self.pages: OrderedDict[Hashable, str] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+        self.course: object = None
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable, loaded: object) -> str | None:
         with self.lock:
+            if loaded is not self.course:  # reloaded: an id in a key may be reused
+                self.pages, self.size, self.course = OrderedDict(), 0, loaded
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
@@ -128,7 +131,7 @@ def kept_page(key: Hashable, render: Callable[[], str]) -> str:
     if "_flashes" in session or current_app.jinja_env.auto_reload:
         return render()
     full_key = (key, request.full_path, _varies_by())
-    page = _kept.get(full_key)
+    page = _kept.get(full_key, course())
     if page is None:
         g.keeping_page = True
         try:
