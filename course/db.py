@@ -185,13 +185,11 @@ def insert_ignoring_duplicates(model: type[Any], **values: Any) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when a row was added.
 
     How "only once" is enforced: the unique constraint decides, atomically, on SQLite and
-    PostgreSQL alike, and a duplicate is not an error.
+    PostgreSQL alike, and a duplicate is not an error. Objects the session holds are
+    flushed first, so that the row may refer to them.
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing()
-    # RETURNING says for sure whether a row went in (rowcount may be -1, "unknown").
-    return db.session.execute(statement.returning(model.id)).first() is not None
+    db.session.flush()
+    return insert_once(model, values) is not None
 
 
 #: INSERT … ON CONFLICT DO NOTHING RETURNING id per (table, dialect), built on first use.
@@ -199,8 +197,8 @@ _INSERTS_ONCE: dict[tuple[str, str], Any] = {}
 
 
 def insert_once(model: type[Any], values: dict[str, Any]) -> int | None:
-    """:func:`insert_ignoring_duplicates` that returns the new row's id (None when a unique
-    constraint kept the row out), for the paths where each statement counts.
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the new row's id, None when a unique
+    constraint kept the row out (see :func:`insert_ignoring_duplicates`).
 
     The statement is a Core INSERT on the table, built once per table and dialect: no ORM
     insert and no statement built per call, so the write lock is held for less. Its

@@ -101,14 +101,8 @@ def record_attempt(
 
 def recorded_attempt(user: User, quiz: Quiz, form_token: str) -> int | None:
     """The id of ``user``'s attempt at ``quiz`` recorded from the form with this token."""
-    row = db.session.execute(_RECORDED, {"user_id": user.id, "form_token": form_token}).first()
-    return row.id if row is not None and row.quiz_id == quiz.id else None
-
-
-_ATTEMPT = QuizAttempt.__table__.c
-_RECORDED = select(_ATTEMPT.id, _ATTEMPT.quiz_id).where(
-    _ATTEMPT.user_id == bindparam("user_id"), _ATTEMPT.form_token == bindparam("form_token")
-)
+    attempt = attempt_by_token(user, form_token)
+    return attempt.id if attempt is not None and attempt.quiz_id == quiz.id else None
 
 
 def asked(quiz: Quiz, attempt: QuizAttempt) -> Quiz:
